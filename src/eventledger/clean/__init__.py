@@ -1,0 +1,1 @@
+"""Clean: decode, extract main text from HTML, strip scraping junk, detect language."""

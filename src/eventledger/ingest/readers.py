@@ -1,0 +1,172 @@
+"""Read inputs (folders, files, globs) into Documents, one per article.
+
+`.txt` and `.html` files are one article each; `.jsonl` and `.csv` files hold one
+article per row with a `text` field. A `metadata.jsonl` beside the corpus (or named
+explicitly) supplies `published`/`url` for plain files by relative path.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import hashlib
+import io
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from eventledger.ingest.decode import DecodeError, decode
+from eventledger.records import Document, Problem
+
+FORMATS = {".txt": "txt", ".text": "txt", ".md": "txt", ".html": "html", ".htm": "html",
+           ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+METADATA_NAME = "metadata.jsonl"
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+ROW_FIELDS = ("title", "published", "url", "source")
+
+
+def content_id(raw: bytes) -> str:
+    """Article id: a hash of the raw content, so the same bytes are the same article."""
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def expand(inputs: Iterable[str]) -> tuple[list[Path], list[Problem]]:
+    """Resolve folders (recursively), files and glob patterns to a sorted file list."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            files.extend(p for p in sorted(path.rglob("*")) if p.is_file())
+        elif path.is_file():
+            files.append(path)
+        elif glob.has_magic(item):
+            matches = sorted(Path(p) for p in glob.glob(item, recursive=True))
+            if not matches:
+                problems.append(Problem(item, "no files match this pattern"))
+            files.extend(p for p in matches if p.is_file())
+        else:
+            problems.append(Problem(item, "no such file or folder"))
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        key = f.resolve()
+        if key not in seen and not f.name.startswith("."):
+            seen.add(key)
+            unique.append(f)
+    return unique, problems
+
+
+def load_metadata(path: Path) -> dict[str, dict]:
+    """Map resolved file path -> metadata from a sidecar JSONL (paths relative to it)."""
+    table: dict[str, dict] = {}
+    base = path.parent
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            target = (base / row["path"]).resolve()
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{n}: bad metadata line ({exc})") from exc
+        table[str(target)] = {k: row[k] for k in ("published", "url", "source", "title") if row.get(k)}
+    return table
+
+
+def _sidecars(files: list[Path], explicit: str | None) -> tuple[dict[str, dict], list[Problem]]:
+    table: dict[str, dict] = {}
+    problems: list[Problem] = []
+    sources = {f for f in files if f.name == METADATA_NAME}
+    if explicit:
+        sources.add(Path(explicit))
+    for src in sorted(sources):
+        try:
+            table.update(load_metadata(src))
+        except (OSError, ValueError) as exc:
+            problems.append(Problem(str(src), f"metadata not used: {exc}"))
+    return table, problems
+
+
+def _rows(path: Path, fmt: str, text: str) -> Iterator[Document | Problem]:
+    """One Document per JSONL line / CSV row with a non-empty `text`."""
+    if fmt == "jsonl":
+        items = []
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                items.append((n, json.loads(line), line))
+            except json.JSONDecodeError:
+                yield Problem(f"{path}:{n}", "invalid JSON line")
+    else:
+        try:
+            reader = csv.DictReader(io.StringIO(text))
+            items = [(n, row, json.dumps(row, sort_keys=True)) for n, row in enumerate(reader, 2)]
+        except csv.Error as exc:
+            yield Problem(str(path), f"unreadable CSV: {exc}")
+            return
+        if reader.fieldnames and "text" not in reader.fieldnames:
+            yield Problem(str(path), "CSV has no 'text' column")
+            return
+    for n, row, raw in items:
+        if not isinstance(row, dict) or not str(row.get("text") or "").strip():
+            yield Problem(f"{path}:{n}", "record has no 'text'")
+            continue
+        meta = {k: str(row[k]) for k in ROW_FIELDS if row.get(k)}
+        meta["text"] = str(row["text"])
+        raw_bytes = raw.encode("utf-8")
+        yield Document(f"{path}:{n}", raw_bytes, fmt, meta, content_id(raw_bytes))
+
+
+def read_inputs(
+    inputs: Iterable[str],
+    metadata: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[Document | Problem]:
+    """Yield a Document per article found, or a Problem per thing that cannot be read."""
+    files, problems = expand(inputs)
+    yield from problems
+    sidecar, problems = _sidecars(files, metadata)
+    yield from problems
+    for path in files:
+        if path.name == METADATA_NAME:
+            continue
+        fmt = FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            yield Problem(str(path), f"unknown format '{path.suffix or 'no extension'}'"
+                          " (expected .txt, .html, .jsonl or .csv)")
+            continue
+        try:
+            size = path.stat().st_size
+            if size > max_bytes and fmt in ("txt", "html"):
+                yield Problem(str(path), f"too large: {size / 1e6:.1f} MB over the "
+                              f"{max_bytes / 1e6:.1f} MB limit (--max-bytes)")
+                continue
+            raw = path.read_bytes()
+        except OSError as exc:
+            yield Problem(str(path), f"unreadable: {exc.strerror or exc}")
+            continue
+        if fmt in ("jsonl", "csv"):
+            try:
+                text, note = decode(raw)
+            except DecodeError as exc:
+                yield Problem(str(path), str(exc))
+                continue
+            if note:
+                yield Problem(str(path), note, kind="note")
+            for item in _rows(path, fmt, text):
+                if isinstance(item, Document) and len(item.raw) > max_bytes:
+                    item = Problem(item.source_path, "record too large (--max-bytes)")
+                yield item
+            continue
+        meta = dict(sidecar.get(str(path.resolve()), {}))
+        yield Document(_display(path), raw, fmt, meta, content_id(raw))
+
+
+def _display(path: Path) -> str:
+    """Paths as the user gave them, relative where possible, for readable reports."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)

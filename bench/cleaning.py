@@ -63,13 +63,16 @@ def line_scores(lines: list[str], gold: str, kept: list[bool]) -> tuple[int, int
 def prf(tp: float, kept: float, body: float) -> dict:
     p = tp / kept if kept else 0.0
     r = tp / body if body else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4),
-            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0}
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+    }
 
 
 def shingles(text: str, n: int = 4) -> Counter:
     tokens = TOKEN.findall(text or "")
-    return Counter(tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1)))
+    return Counter(tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)))
 
 
 def shingle_prf(pages: list[tuple[str, str]]) -> dict:
@@ -99,7 +102,8 @@ def extraction_benchmark(root: Path) -> dict:
     import trafilatura
 
     for key, item in sorted(gold.items()):
-        html = gzip.open(root / "html" / f"{key}.html.gz").read().decode("utf-8", "replace")
+        with gzip.open(root / "html" / f"{key}.html.gz") as fh:
+            html = fh.read().decode("utf-8", "replace")
         body = item["articleBody"]
         lines = [ln.strip() for ln in get_text(html).splitlines() if ln.strip()]
         kept_text = f" {norm(clean_text(chr(10).join(lines), has_title=False).text)} "
@@ -132,26 +136,39 @@ def seeds(shared: Path) -> dict:
         for item in article["events"] + article["claims"]:
             evidence += 1
             kept += item["evidence"] in cleaned.text
-    return {"boilerplate_removed": round(gone / junk, 4), "boilerplate_lines": junk,
-            "evidence_kept": round(kept / evidence, 4), "evidence_strings": evidence}
+    return {
+        "boilerplate_removed": round(gone / junk, 4),
+        "boilerplate_lines": junk,
+        "evidence_kept": round(kept / evidence, 4),
+        "evidence_strings": evidence,
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).parents[2] / "shared")
-    parser.add_argument("--json", type=Path, default=Path(__file__).parent / "results" /
-                        "cleaning.json")
+    parser.add_argument(
+        "--json", type=Path, default=Path(__file__).parent / "results" / "cleaning.json"
+    )
     args = parser.parse_args()
-    results = {"seeds": seeds(args.shared),
-               **extraction_benchmark(args.shared / "eval-data" / "article-extraction-benchmark")}
+    results = {
+        "seeds": seeds(args.shared),
+        **extraction_benchmark(args.shared / "eval-data" / "article-extraction-benchmark"),
+    }
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2) + "\n")
     s = results["seeds"]
-    print(f"seeds: boilerplate removed {s['boilerplate_removed']:.1%} of {s['boilerplate_lines']},"
-          f" evidence kept {s['evidence_kept']:.1%} of {s['evidence_strings']}")
+    print(
+        f"seeds: boilerplate removed {s['boilerplate_removed']:.1%} of {s['boilerplate_lines']},"
+        f" evidence kept {s['evidence_kept']:.1%} of {s['evidence_strings']}"
+    )
     print(f"{'181 pages':<40} {'P':>6} {'R':>6} {'F1':>6}")
-    for name in ("fullpage_lines_eventledger", "fullpage_lines_baseline",
-                 "html_trafilatura_precision", "html_eventledger"):
+    for name in (
+        "fullpage_lines_eventledger",
+        "fullpage_lines_baseline",
+        "html_trafilatura_precision",
+        "html_eventledger",
+    ):
         m = results[name]
         print(f"{name:<40} {m['precision']:>6.3f} {m['recall']:>6.3f} {m['f1']:>6.3f}")
     return 0

@@ -157,8 +157,9 @@ def context_pass(classes: list[str], sizes: list[int] | None = None) -> list[boo
         if c != "short":
             continue
         before = next((classes[j] for j in range(i - 1, -1, -1) if classes[j] != "short"), None)
-        after = next((classes[j] for j in range(i + 1, len(classes)) if classes[j] != "short"),
-                     None)
+        after = next(
+            (classes[j] for j in range(i + 1, len(classes)) if classes[j] != "short"), None
+        )
         sides = {before, after} - {None}
         keep[i] = bool(sides) and sides == {"good"}
     if sizes is not None:
@@ -188,7 +189,10 @@ def clean_text(raw: str, has_title: bool = True, density: bool = True) -> Cleane
     reasons: list[str] = []
     title = None
     if has_title:
-        while paragraphs and (is_clickbait(paragraphs[0]) or rule_reason(paragraphs[0], False)):
+        while paragraphs and (
+            is_clickbait(paragraphs[0])
+            or rule_reason(paragraphs[0], False) not in (None, "fragment")
+        ):
             removed.append(paragraphs.pop(0))
             reasons.append("clickbait")
         title = paragraphs.pop(0) if paragraphs else None
@@ -196,20 +200,27 @@ def clean_text(raw: str, has_title: bool = True, density: bool = True) -> Cleane
     verdicts: list[str | None] = [rule_reason(p, True, density) for p in paragraphs]
     if density:
         candidates = [
-            i for i, v in enumerate(verdicts) if v is None and not EMBED_SIGNATURE.match(paragraphs[i])
+            i
+            for i, v in enumerate(verdicts)
+            if v is None and not EMBED_SIGNATURE.match(paragraphs[i])
         ]
         english = is_english_like(paragraphs)
-        keep = context_pass([density_class(paragraphs[i], english) for i in candidates],
-                            [len(paragraphs[i]) for i in candidates])
+        keep = context_pass(
+            [density_class(paragraphs[i], english) for i in candidates],
+            [len(paragraphs[i]) for i in candidates],
+        )
         for i, kept in zip(candidates, keep, strict=True):
             if not kept:
                 verdicts[i] = "low-density"
 
     body = [normalise(p) for p in paragraphs]
     for i, p in enumerate(body):
-        if verdicts[i] is None and p.count(" ") >= REPEAT_MIN_WORDS and any(
-            j != i and verdicts[j] is None and p and p in body[j] and (len(body[j]) > len(p) or j < i)
+        if verdicts[i] is not None or p.count(" ") < REPEAT_MIN_WORDS:
+            continue
+        if any(
+            verdicts[j] is None and p in body[j] and (len(body[j]) > len(p) or j < i)
             for j in range(len(body))
+            if j != i
         ):
             verdicts[i] = "repeated"
 

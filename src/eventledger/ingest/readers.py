@@ -12,15 +12,21 @@ import glob
 import hashlib
 import io
 import json
-import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from eventledger.ingest.decode import DecodeError, decode
 from eventledger.records import Document, Problem
 
-FORMATS = {".txt": "txt", ".text": "txt", ".md": "txt", ".html": "html", ".htm": "html",
-           ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+FORMATS = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+}
 METADATA_NAME = "metadata.jsonl"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 ROW_FIELDS = ("title", "published", "url", "source")
@@ -70,7 +76,7 @@ def load_metadata(path: Path) -> dict[str, dict]:
             target = (base / row["path"]).resolve()
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{n}: bad metadata line ({exc})") from exc
-        table[str(target)] = {k: row[k] for k in ("published", "url", "source", "title") if row.get(k)}
+        table[str(target)] = {k: row[k] for k in ROW_FIELDS if row.get(k)}
     return table
 
 
@@ -134,14 +140,20 @@ def read_inputs(
             continue
         fmt = FORMATS.get(path.suffix.lower())
         if fmt is None:
-            yield Problem(str(path), f"unknown format '{path.suffix or 'no extension'}'"
-                          " (expected .txt, .html, .jsonl or .csv)")
+            yield Problem(
+                str(path),
+                f"unknown format '{path.suffix or 'no extension'}'"
+                " (expected .txt, .html, .jsonl or .csv)",
+            )
             continue
         try:
             size = path.stat().st_size
             if size > max_bytes and fmt in ("txt", "html"):
-                yield Problem(str(path), f"too large: {size / 1e6:.1f} MB over the "
-                              f"{max_bytes / 1e6:.1f} MB limit (--max-bytes)")
+                yield Problem(
+                    str(path),
+                    f"too large: {size / 1e6:.1f} MB over the "
+                    f"{max_bytes / 1e6:.1f} MB limit (--max-bytes)",
+                )
                 continue
             raw = path.read_bytes()
         except OSError as exc:
@@ -167,6 +179,6 @@ def read_inputs(
 def _display(path: Path) -> str:
     """Paths as the user gave them, relative where possible, for readable reports."""
     try:
-        return os.path.relpath(path)
+        return str(path)
     except ValueError:
         return str(path)

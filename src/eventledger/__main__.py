@@ -1,0 +1,3 @@
+from eventledger.cli import app
+
+app()

@@ -1,0 +1,84 @@
+"""The Python API: `process(texts or paths) -> Ledger`, for notebooks and scripts."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from eventledger.export.writers import export_all
+from eventledger.ingest.readers import DEFAULT_MAX_BYTES, content_id, read_inputs
+from eventledger.pipeline import process_batch
+from eventledger.records import (
+    Article,
+    BatchResult,
+    Claim,
+    Document,
+    Entity,
+    Event,
+    Problem,
+    Sentence,
+)
+
+
+@dataclass
+class Ledger:
+    """Typed records of one processing call."""
+
+    articles: list[Article] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def export(self, out: str | Path) -> dict[str, Path]:
+        """Write the contract's JSONL, CSV and Parquet files to `out`."""
+        tables = {
+            "articles": [a.export() for a in self.articles],
+            "events": [e.export() for e in self.events],
+            "claims": [c.export() for c in self.claims],
+        }
+        return export_all(tables, Path(out))
+
+
+def _is_path(item: str | os.PathLike) -> bool:
+    if isinstance(item, os.PathLike):
+        return True
+    return "\n" not in item and len(item) < 4096 and Path(item).exists()
+
+
+def process(
+    items: Iterable[str | os.PathLike],
+    metadata: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Ledger:
+    """Process article texts and/or paths (files, folders, globs) in memory.
+
+    A `str` that names an existing file or folder is read from disk; any other string
+    is an article body (a text whose first paragraph is a headline can be passed as a
+    file instead). Nothing is stored; use the CLI or `pipeline.run` for a store.
+    """
+    docs: list[Document] = []
+    problems: list[Problem] = []
+    paths = []
+    for n, item in enumerate(items):
+        if _is_path(item):
+            paths.append(str(item))
+        else:
+            raw = str(item).encode("utf-8")
+            docs.append(Document(f"<text {n}>", raw, "txt", {"headline": False}, content_id(raw)))
+    if paths:
+        for found in read_inputs(paths, metadata=metadata, max_bytes=max_bytes):
+            (docs if isinstance(found, Document) else problems).append(found)
+    unique = list({d.article_id: d for d in docs}.values())
+    result: BatchResult = process_batch(unique)
+    return Ledger(
+        result.articles,
+        result.sentences,
+        result.entities,
+        result.events,
+        result.claims,
+        problems + result.problems,
+    )

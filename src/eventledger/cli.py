@@ -1,0 +1,206 @@
+"""Command line: `eventledger run | ingest | export | stats`."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from eventledger.export import export_all
+from eventledger.export.writers import FORMATS
+from eventledger.ingest.readers import DEFAULT_MAX_BYTES
+from eventledger.pipeline import DEFAULT_BATCH, RunReport, count_inputs, run
+from eventledger.store import Store
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Turn scraped conflict news into a sourced ledger of events.",
+)
+console = Console(stderr=True, soft_wrap=True)
+DB_HELP = "DuckDB store file (created if missing)."
+DEFAULT_DB = "eventledger.duckdb"
+
+
+def _setup_logging(verbose: int) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _process(
+    inputs: list[str], db: Path, metadata: Path | None, max_bytes: int, batch_size: int, quiet: bool
+) -> RunReport:
+    with Store(db) as store:
+        if quiet:
+            return run(inputs, store, str(metadata) if metadata else None, max_bytes, batch_size)
+        columns = (
+            TextColumn("[bold]processing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=console, transient=True) as progress:
+            task = progress.add_task("run", total=count_inputs(inputs), rate="")
+
+            def advance(n: int) -> None:
+                progress.advance(task, n)
+                t = progress.tasks[task]
+                if t.elapsed:
+                    progress.update(task, rate=f"{t.completed / t.elapsed:.1f} docs/s")
+
+            return run(
+                inputs,
+                store,
+                str(metadata) if metadata else None,
+                max_bytes,
+                batch_size,
+                on_progress=advance,
+            )
+
+
+def _print_report(report: RunReport, quiet: bool) -> None:
+    for p in report.skipped + report.notes:
+        style = "yellow" if p.kind == "note" else "red"
+        console.print(
+            f"[{style}]{p.kind}[/{style}] {p.source_path}: {p.reason}", highlight=False, markup=True
+        )
+    if quiet:
+        return
+    table = Table(title="eventledger run", show_header=False, box=None)
+    s = report.summary()
+    for label, key in (
+        ("documents read", "documents"),
+        ("new articles stored", "new_articles"),
+        ("already in the store", "already_stored"),
+        ("stored, not English (not coded)", "not_english"),
+        ("skipped", "skipped"),
+        ("sentences", "sentences"),
+        ("entities", "entities"),
+        ("events", "events"),
+        ("claims", "claims"),
+    ):
+        table.add_row(label, str(s[key]))
+    console.print(table)
+
+
+def _exit_if_nothing(report: RunReport) -> None:
+    if report.nothing_processed and (report.skipped or report.documents == 0):
+        console.print("[red]nothing could be processed[/red]")
+        raise typer.Exit(code=1)
+
+
+InputsArg = typer.Argument(..., help="Folders, files or glob patterns (.txt .html .jsonl .csv).")
+DbOpt = typer.Option(Path(DEFAULT_DB), "--db", help=DB_HELP)
+MetaOpt = typer.Option(None, "--metadata", help="Sidecar metadata.jsonl (path, published, url).")
+MaxOpt = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Skip files larger than this.")
+BatchOpt = typer.Option(DEFAULT_BATCH, "--batch-size", help="Articles per committed batch.")
+QuietOpt = typer.Option(False, "--quiet", "-q", help="No progress bar or summary.")
+VerboseOpt = typer.Option(0, "--verbose", "-v", count=True, help="-v batches, -vv debug.")
+FormatOpt = typer.Option(",".join(FORMATS), "--formats", help="Comma list of jsonl,csv,parquet.")
+
+
+@app.command("run")
+def run_cmd(
+    inputs: list[str] = InputsArg,
+    db: Path = DbOpt,
+    out: Path = typer.Option(Path("out"), "--out", help="Folder for exports and report.json."),
+    metadata: Path | None = MetaOpt,
+    max_bytes: int = MaxOpt,
+    batch_size: int = BatchOpt,
+    formats: str = FormatOpt,
+    quiet: bool = QuietOpt,
+    verbose: int = VerboseOpt,
+) -> None:
+    """Ingest, clean, parse and extract everything new under INPUTS, then export."""
+    _setup_logging(verbose)
+    report = _process(inputs, db, metadata, max_bytes, batch_size, quiet)
+    _print_report(report, quiet)
+    _exit_if_nothing(report)
+    written = _export(db, out, formats)
+    report_path = out / "report.json"
+    report_path.write_text(json.dumps(report.summary(), indent=2, ensure_ascii=False) + "\n")
+    if not quiet:
+        console.print(f"store    {db}")
+        console.print(f"exports  {out}/ ({', '.join(sorted(written))})")
+        console.print(f"report   {report_path}")
+
+
+@app.command("ingest")
+def ingest_cmd(
+    inputs: list[str] = InputsArg,
+    db: Path = DbOpt,
+    metadata: Path | None = MetaOpt,
+    max_bytes: int = MaxOpt,
+    batch_size: int = BatchOpt,
+    quiet: bool = QuietOpt,
+    verbose: int = VerboseOpt,
+) -> None:
+    """Process everything new under INPUTS into the store, without exporting."""
+    _setup_logging(verbose)
+    report = _process(inputs, db, metadata, max_bytes, batch_size, quiet)
+    _print_report(report, quiet)
+    _exit_if_nothing(report)
+
+
+def _export(db: Path, out: Path, formats: str) -> dict[str, Path]:
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    unknown = set(chosen) - set(FORMATS)
+    if unknown:
+        console.print(f"[red]unknown format(s): {', '.join(sorted(unknown))}[/red]")
+        raise typer.Exit(code=2)
+    with Store(db) as store:
+        tables = {
+            "articles": store.rows("articles", "source_path, article_id"),
+            "events": store.rows("events", "article_id, start_char, event_id"),
+            "claims": store.rows("claims", "article_id, start_char, claim_id"),
+        }
+    return export_all(tables, out, chosen)
+
+
+@app.command("export")
+def export_cmd(
+    db: Path = DbOpt, out: Path = typer.Option(Path("out"), "--out"), formats: str = FormatOpt
+) -> None:
+    """Write articles, events and claims from the store as JSONL, CSV and Parquet."""
+    if not db.exists():
+        console.print(f"[red]no store at {db}[/red]")
+        raise typer.Exit(code=1)
+    written = _export(db, out, formats)
+    console.print(f"wrote {len(written)} files to {out}/")
+
+
+@app.command("stats")
+def stats_cmd(db: Path = DbOpt) -> None:
+    """Counts of what the store holds, by table, event type and status."""
+    if not db.exists():
+        console.print(f"[red]no store at {db}[/red]")
+        raise typer.Exit(code=1)
+    with Store(db) as store:
+        counts = store.counts()
+        types = store.con.execute(
+            "SELECT type, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
+        langs = store.con.execute(
+            "SELECT coalesce(language, '?'), count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
+    table = Table(title=str(db), show_header=False, box=None)
+    for key, value in counts.items():
+        table.add_row(key, str(value))
+    table.add_row("languages", ", ".join(f"{k} {v}" for k, v in langs))
+    table.add_row("event types", ", ".join(f"{k} {v}" for k, v in types))
+    Console().print(table)

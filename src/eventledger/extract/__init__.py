@@ -1,0 +1,1 @@
+"""Extract: events and claims from parsed sentences, with evidence offsets."""

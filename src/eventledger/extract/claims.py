@@ -1,0 +1,87 @@
+"""Attributed statements: "X said ...", "according to X", quotes, denials.
+
+Speakers are resolved with the same actor resolution as events; a pronoun or a bare
+"the ministry" takes the nearest earlier speaker of the article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from spacy.tokens import Doc, Span, Token
+
+from eventledger.extract.parse_helpers import QUOTES, according_to, reporting_match, subject
+from eventledger.nlp.annotate import aligned
+from eventledger.records import Actor, Article, Claim, Sentence
+from eventledger.resolve.actors import phrase, resolve
+
+CONTENT_DEPS = ("ccomp", "xcomp", "dobj", "parataxis")
+
+
+def claim_id(article_id: str, sentence: int, token: int) -> str:
+    key = f"{article_id}:{sentence}:{token}"
+    return "cl_" + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def content_of(verb: Token, sent: Span) -> str:
+    """The reported statement: the verb's complement, else the quoted text of the sentence."""
+    comp = next((c for c in verb.children if c.dep_ in CONTENT_DEPS), None)
+    if comp is not None:
+        tokens = list(comp.subtree)
+        return sent.doc[tokens[0].i : tokens[-1].i + 1].text.strip(" ,")
+    quoted = [t for t in sent if t.text in QUOTES]
+    if len(quoted) >= 2:
+        return sent.doc[quoted[0].i + 1 : quoted[-1].i].text.strip(" ,")
+    return ""
+
+
+def extract_claims(article: Article, doc: Doc, sents: list[Sentence]) -> list[Claim]:
+    claims: list[Claim] = []
+    last: Actor | None = None
+    for sent, record in aligned(doc, sents):
+        frames: list[tuple[Token, Token | None, str, str]] = []
+        for token in sent:
+            match = reporting_match(token)
+            if match and token.pos_ == "VERB":
+                frames.append((token, subject(token), match[0], match[1]))
+        source = according_to(sent)
+        if source is not None:
+            frames.append((source.head.head, source, "according to", "assert"))
+        for verb, speaker_tok, lemma, stance in frames:
+            speaker = resolve(speaker_tok) if speaker_tok is not None else None
+            if speaker is None or (speaker.country is None and _back_reference(speaker_tok)):
+                speaker = last
+            if speaker is None:
+                continue
+            last = speaker
+            content = content_of(verb, sent) if lemma != "according to" else sent.text
+            quoted = any(ch in content for ch in QUOTES) or any(ch in sent.text for ch in QUOTES)
+            claims.append(
+                Claim(
+                    claim_id=claim_id(article.article_id, record.index, verb.i),
+                    article_id=article.article_id,
+                    speaker=speaker,
+                    speaker_text=phrase(speaker_tok).text
+                    if speaker_tok is not None
+                    else speaker.name,
+                    verb=lemma,
+                    stance=stance,
+                    content=content,
+                    direct=quoted,
+                    sentence=record.text,
+                    start=record.start,
+                    end=record.end,
+                )
+            )
+    return claims
+
+
+def _back_reference(token: Token | None) -> bool:
+    """A pronoun or a bare common noun ("the ministry") that points back to a named speaker."""
+    if token is None:
+        return True
+    return token.pos_ == "PRON" or (
+        token.pos_ == "NOUN"
+        and not token.ent_type_
+        and all(c.dep_ == "det" for c in token.children)
+    )

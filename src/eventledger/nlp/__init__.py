@@ -1,0 +1,1 @@
+"""NLP: spaCy parse, sentences and entities, with an entity ruler fed by data files."""

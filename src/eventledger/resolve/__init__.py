@@ -1,0 +1,1 @@
+"""Resolve: text mentions to actors {name, country, sector} and places."""

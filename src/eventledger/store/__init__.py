@@ -1,0 +1,5 @@
+"""Store: the DuckDB file that holds articles, sentences, entities, events, claims, runs."""
+
+from eventledger.store.duck import Store
+
+__all__ = ["Store"]

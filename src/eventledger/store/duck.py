@@ -1,0 +1,149 @@
+"""DuckDB store. Every batch is written in one transaction, so a killed run loses
+nothing already committed and a re-run resumes from the article ids it finds."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, is_dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from eventledger.records import BatchResult, Problem
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id VARCHAR PRIMARY KEY, started TIMESTAMP, finished TIMESTAMP, inputs VARCHAR,
+    status VARCHAR, summary JSON);
+CREATE TABLE IF NOT EXISTS articles (
+    article_id VARCHAR PRIMARY KEY, source_path VARCHAR, title VARCHAR, published VARCHAR,
+    published_precision VARCHAR, published_source VARCHAR, text VARCHAR, removed JSON,
+    language VARCHAR, duplicate_of VARCHAR, story_id VARCHAR, url VARCHAR, source VARCHAR,
+    format VARCHAR, status VARCHAR, skip_reason VARCHAR, raw VARCHAR, run_id VARCHAR);
+CREATE TABLE IF NOT EXISTS sentences (
+    article_id VARCHAR, idx INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
+    PRIMARY KEY (article_id, idx));
+CREATE TABLE IF NOT EXISTS entities (
+    article_id VARCHAR, sentence_index INTEGER, start_char INTEGER, end_char INTEGER,
+    text VARCHAR, label VARCHAR, country VARCHAR, sector VARCHAR);
+CREATE TABLE IF NOT EXISTS events (
+    event_id VARCHAR PRIMARY KEY, article_id VARCHAR, type VARCHAR, mode VARCHAR,
+    source JSON, target JSON, date VARCHAR, date_precision VARCHAR, location JSON,
+    killed INTEGER, injured INTEGER, status VARCHAR, claimed_by JSON, sentence VARCHAR,
+    start_char INTEGER, end_char INTEGER, confidence DOUBLE, fused_id VARCHAR, trigger VARCHAR);
+CREATE TABLE IF NOT EXISTS claims (
+    claim_id VARCHAR PRIMARY KEY, article_id VARCHAR, speaker JSON, speaker_text VARCHAR,
+    verb VARCHAR, stance VARCHAR, content VARCHAR, direct BOOLEAN, sentence VARCHAR,
+    start_char INTEGER, end_char INTEGER);
+CREATE TABLE IF NOT EXISTS problems (
+    run_id VARCHAR, source_path VARCHAR, kind VARCHAR, reason VARCHAR);
+"""
+
+# record field -> column, where they differ (SQL keywords and clearer names)
+RENAMES = {"start": "start_char", "end": "end_char", "index": "idx", "fmt": "format"}
+KEYED = {"articles", "sentences", "events", "claims"}
+JSON_FIELDS = {"source", "target", "location", "claimed_by", "speaker", "removed"}
+
+
+def _row(record: Any, run_id: str | None = None) -> dict[str, Any]:
+    data = asdict(record) if is_dataclass(record) else dict(record)
+    row = {}
+    for key, value in data.items():
+        if key in JSON_FIELDS:
+            value = None if value is None else json.dumps(value, ensure_ascii=False)
+        row[RENAMES.get(key, key)] = value
+    if run_id is not None and "run_id" not in row:
+        row["run_id"] = run_id
+    return row
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(self.path)
+        self.con.execute(SCHEMA)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- runs -------------------------------------------------------------------------
+    def start_run(self, run_id: str, inputs: list[str]) -> None:
+        self.con.execute(
+            "INSERT INTO runs VALUES (?, ?, NULL, ?, 'running', NULL)",
+            [run_id, datetime.now(UTC), json.dumps(inputs)],
+        )
+
+    def finish_run(self, run_id: str, summary: dict) -> None:
+        self.con.execute(
+            "UPDATE runs SET finished = ?, status = 'done', summary = ? WHERE run_id = ?",
+            [datetime.now(UTC), json.dumps(summary), run_id],
+        )
+
+    # --- writes -----------------------------------------------------------------------
+    def known(self, article_ids: list[str]) -> set[str]:
+        if not article_ids:
+            return set()
+        rows = self.con.execute(
+            "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))", [article_ids]
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def write(self, batch: BatchResult, run_id: str) -> None:
+        """All tables of one batch in one transaction: all of it lands, or none."""
+        tables = {
+            "articles": [_row(a, run_id) for a in batch.articles],
+            "sentences": [_row(s) for s in batch.sentences],
+            "entities": [_row(e) for e in batch.entities],
+            "events": [_row(e) for e in batch.events],
+            "claims": [_row(c) for c in batch.claims],
+            "problems": [_row(p, run_id) for p in batch.problems],
+        }
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table, rows in tables.items():
+                self._insert(table, rows)
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def _insert(self, table: str, rows: list[dict]) -> None:
+        if not rows:
+            return
+        columns = [r[1] for r in self.con.execute(f"PRAGMA table_info('{table}')").fetchall()]
+        arrow = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
+        verb = "INSERT OR IGNORE" if table in KEYED else "INSERT"
+        self.con.register("_batch", arrow)  # replaced on the next call, also after a failure
+        self.con.execute(f"{verb} INTO {table} SELECT * FROM _batch")
+        self.con.unregister("_batch")
+
+    def record_problems(self, problems: list[Problem], run_id: str) -> None:
+        self._insert("problems", [_row(p, run_id) for p in problems])
+
+    # --- reads ------------------------------------------------------------------------
+    def rows(self, table: str, order: str) -> list[dict[str, Any]]:
+        cursor = self.con.execute(f"SELECT * FROM {table} ORDER BY {order}")
+        names = [d[0] for d in cursor.description]
+        out = []
+        for values in cursor.fetchall():
+            row = {}
+            for name, value in zip(names, values, strict=True):
+                key = {v: k for k, v in RENAMES.items()}.get(name, name)
+                row[key] = json.loads(value) if key in JSON_FIELDS and value is not None else value
+            out.append(row)
+        return out
+
+    def counts(self) -> dict[str, int]:
+        tables = ("articles", "sentences", "entities", "events", "claims", "runs")
+        return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("EVENTLEDGER_SHARED", ROOT.parent / "shared"))
 SEEDS = SHARED / "seeds"
 GOLD = SHARED / "gold" / "seeds.json"
 SAMPLES = ROOT / "samples"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 
 import typer
@@ -204,3 +205,79 @@ def stats_cmd(db: Path = DbOpt) -> None:
     table.add_row("languages", ", ".join(f"{k} {v}" for k, v in langs))
     table.add_row("event types", ", ".join(f"{k} {v}" for k, v in types))
     Console().print(table)
+
+
+def _shared_default() -> Path:
+    return Path(os.environ.get("EVENTLEDGER_SHARED", "../shared"))
+
+
+def _print_gold(result: dict) -> None:
+    table = Table(title=f"gold {result['gold']}", box=None)
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_column("n", justify="right")
+    for name in ("events", "claims"):
+        m = result[name]
+        table.add_row(f"{name} F1 (P / R)", f"{m['f1']:.3f} ({m['precision']:.3f} / "
+                      f"{m['recall']:.3f})", f"tp {m['tp']} fp {m['fp']} fn {m['fn']}")
+    for name, m in result["accuracy"].items():
+        table.add_row(name.replace("_", " "), f"{m['accuracy']:.3f}", str(m["n"]))
+    Console().print(table)
+    if result["missing_articles"]:
+        console.print(f"[red]not in the export: {', '.join(result['missing_articles'])}[/red]")
+
+
+def _print_suites(results: list[dict]) -> None:
+    table = Table(title="benchmark suites", box=None)
+    for column in ("suite", "metric", "value", "floor", "n"):
+        table.add_column(column)
+    for r in results:
+        metric = r.get("metric", "")
+        value = r.get(metric)
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        table.add_row(r["suite"], metric, shown, str(r.get("floor", "")), str(r.get("n", "")))
+    Console().print(table)
+
+
+@app.command("eval")
+def eval_cmd(
+    gold: Path | None = typer.Option(None, "--gold", help="Gold JSON in the contract's format."),
+    export: Path | None = typer.Option(None, "--export", help="Export folder to score."),
+    suite: str | None = typer.Option(None, "--suite", help="Public set: plover, petr2, "
+                                     "case2021, conflibert or all."),
+    shared: Path = typer.Option(None, "--shared", help="Folder with eval-data/ "
+                                "(default $EVENTLEDGER_SHARED or ../shared)."),
+    json_out: Path | None = typer.Option(None, "--json", help="Where to write the JSON."),
+) -> None:
+    """Score an export against gold (--gold, --export) or run public benchmark suites."""
+    if gold is not None:
+        if export is None or not (export / "events.jsonl").exists():
+            console.print("[red]--gold needs --export DIR holding events.jsonl[/red]")
+            raise typer.Exit(code=2)
+        if not gold.exists():
+            console.print(f"[red]no gold file at {gold}[/red]")
+            raise typer.Exit(code=2)
+        from eventledger.evaluate.gold import score
+
+        result = score(gold, export)
+        _print_gold(result)
+        path = json_out or export / "eval.json"
+    elif suite is not None:
+        from eventledger.evaluate.suites import SUITES, run_all, run_suite
+
+        root = shared or _shared_default()
+        if not (root / "eval-data").is_dir():
+            console.print(f"[red]no eval-data/ under {root} (use --shared)[/red]")
+            raise typer.Exit(code=2)
+        if suite not in (*SUITES, "all"):
+            console.print(f"[red]unknown suite {suite!r}: {', '.join(SUITES)} or all[/red]")
+            raise typer.Exit(code=2)
+        results = run_all(root) if suite == "all" else [run_suite(suite, root)]
+        _print_suites(results)
+        result = {"suites": results}
+        path = json_out or Path(f"eval-{suite}.json")
+    else:
+        console.print("[red]give --gold FILE --export DIR, or --suite NAME[/red]")
+        raise typer.Exit(code=2)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    console.print(f"wrote {path}")

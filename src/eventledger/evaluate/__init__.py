@@ -1,0 +1,1 @@
+"""Evaluate: score exports against gold (spec section 6) and run public benchmark suites."""

@@ -131,6 +131,7 @@ def score(gold_path: Path, export: Path) -> dict[str, Any]:
     missing_articles = []
     misses: list[dict] = []
     false_positives: list[dict] = []
+    argument_errors: list[dict] = []
     for item in gold:
         article = find_article(data["articles"], item["file"])
         if article is None:
@@ -163,6 +164,12 @@ def score(gold_path: Path, export: Path) -> dict[str, Any]:
             source, target = roles_ok(gold_event, got)
             tally.add("source_country", source)
             tally.add("target_country", target)
+            if source is False or target is False:
+                argument_errors.append({
+                    "file": item["file"], "type": gold_event["type"],
+                    "evidence": gold_event["evidence"],
+                    "gold": [_code(gold_event.get("source")), _code(gold_event.get("target"))],
+                    "got": [_code(got.get("source")), _code(got.get("target"))]})
             tally.add("date", date_ok(gold_event, got))
             tally.add("status", status_ok(gold_event, got))
             tally.add("killed", got.get("killed") == gold_event.get("killed"))
@@ -194,4 +201,11 @@ def score(gold_path: Path, export: Path) -> dict[str, Any]:
         "missing_articles": missing_articles,
         "events": prf(*ev), "claims": prf(*cl), "accuracy": tally.rates(),
         "missed_events": misses, "false_positive_events": false_positives,
+        "argument_errors": argument_errors,
     }
+
+
+def _code(actor: dict | None) -> str | None:
+    if not actor:
+        return None
+    return f"{actor.get('name')} = {actor.get('country')}/{actor.get('sector')}"

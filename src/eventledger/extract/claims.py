@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span, Token
 from eventledger.extract.parse_helpers import QUOTES, according_to, reporting_match, subject
 from eventledger.nlp.annotate import aligned
 from eventledger.records import Actor, Article, Claim, Sentence
-from eventledger.resolve.actors import phrase, resolve
+from eventledger.resolve.actors import Mentions, phrase, resolve
 
 CONTENT_DEPS = ("ccomp", "xcomp", "dobj", "parataxis")
 
@@ -38,6 +38,7 @@ def content_of(verb: Token, sent: Span) -> str:
 def extract_claims(article: Article, doc: Doc, sents: list[Sentence]) -> list[Claim]:
     claims: list[Claim] = []
     last: Actor | None = None
+    mentions = Mentions()
     for sent, record in aligned(doc, sents):
         frames: list[tuple[Token, Token | None, str, str]] = []
         for token in sent:
@@ -48,7 +49,7 @@ def extract_claims(article: Article, doc: Doc, sents: list[Sentence]) -> list[Cl
         if source is not None:
             frames.append((source.head.head, source, "according to", "assert"))
         for verb, speaker_tok, lemma, stance in frames:
-            speaker = resolve(speaker_tok) if speaker_tok is not None else None
+            speaker = resolve(speaker_tok, mentions) if speaker_tok is not None else None
             if speaker is None or (speaker.country is None and _back_reference(speaker_tok)):
                 speaker = last
             if speaker is None:

@@ -1,8 +1,9 @@
 """Events from the parse: trigger lexicon + dependency arguments + claim status.
 
 Each event keeps its evidence sentence verbatim with offsets into the clean text.
-Hypothetical, negated and purpose-clause mentions produce no event; the reason is
-logged at debug level so a user can see why a trigger was passed over.
+Negated and purpose-clause mentions produce no event, and an act announced with a modal
+("may retaliate", "would fight") is coded as THREATEN by its author, not as the act; the
+reason a trigger was passed over is logged at debug level.
 """
 
 from __future__ import annotations
@@ -26,71 +27,36 @@ from eventledger.extract.parse_helpers import (
 )
 from eventledger.nlp.annotate import aligned
 from eventledger.records import Actor, Article, Event, Location, Sentence
-from eventledger.resolve.actors import resolve
+from eventledger.resolve.actors import Mentions, resolve
 from eventledger.resolve.lexicon import load_lexicon
 
 log = logging.getLogger(__name__)
 
-LAUNCH_VERBS = {
-    "launch",
-    "start",
-    "begin",
-    "carry",
-    "conduct",
-    "stage",
-    "mount",
-    "declare",
-    "continue",
-    "intensify",
-    "escalate",
-    "resume",
-    "sign",
-    "agree",
-    "reach",
-    "hold",
-    "broker",
+AGENTIVE_VERBS = {
+    "launch", "start", "begin", "carry", "conduct", "stage", "mount", "declare", "continue",
+    "intensify", "escalate", "resume", "sign", "agree", "reach", "hold", "broker", "order",
+    "unleash", "wage", "step", "announce", "open", "deliver", "impose",
 }
-BLOCKING_VERBS = {"prevent", "avoid", "stop", "halt", "end", "deter", "condemn", "deny"}
+BLOCKING_VERBS = {"prevent", "avoid", "stop", "halt", "end", "deter", "condemn", "deny",
+                  "refrain", "cease", "oppose"}
+REPORTING_GOVERNORS = {"say", "report", "cite", "call", "describe", "tell", "claim"}
 SYMMETRIC = {"ASSAULT", "AGREE", "CONSULT", "COOPERATE"}
-NUMBER_WORDS = {
-    w: i
-    for i, w in enumerate(
-        (
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        )
-    )
-}
+VERBAL = {"REQUEST", "ACCUSE", "REJECT", "THREATEN", "SUPPORT", "AGREE", "CONSULT", "CONCEDE"}
+CONFLICT = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"}
+FUTURE = {"may", "might", "could", "would", "will", "'ll", "shall"}
+WARN_VERBS = {"warn", "threaten", "vow", "pledge"}
+NUMBER_WORDS = {w: i for i, w in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty"))}
 COUNT = r"(\d[\d,]*|" + "|".join(NUMBER_WORDS) + r")"
-KILLED = re.compile(
-    COUNT + r"\s+(?:\w+\s+){0,3}?(?:were |have been |had been |was )?"
-    r"(?:killed|died|dead|deaths)\b",
-    re.I,
-)
-INJURED = re.compile(
-    COUNT + r"\s+(?:\w+\s+){0,3}?(?:were |have been |was )?"
-    r"(?:injured|wounded|hurt)\b",
-    re.I,
-)
+VICTIMS = r"(?:\w+\s+){0,3}?"
+KILLED = re.compile(rf"{COUNT}\s+{VICTIMS}(?:were |have been |had been |was )?"
+                    r"(?:killed|died|dead|deaths)\b|(?:killing|killed)\s+(?:at least\s+)?"
+                    + COUNT + r"\b", re.I)
+INJURED = re.compile(rf"{COUNT}\s+{VICTIMS}(?:were |have been |was )?"
+                     r"(?:injured|wounded|hurt)\b|(?:injuring|wounding)\s+(?:at least\s+)?"
+                     + COUNT + r"\b", re.I)
 
 
 def event_id(article_id: str, sentence: int, token: int, type_: str) -> str:
@@ -98,16 +64,36 @@ def event_id(article_id: str, sentence: int, token: int, type_: str) -> str:
     return "ev_" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
+def _objects(token: Token):
+    """Direct objects, passive subjects, complements and prepositional objects."""
+    for c in token.children:
+        if c.dep_ in ("dobj", "nsubjpass", "attr", "xcomp", "pcomp"):
+            yield c
+        elif c.dep_ == "prep":
+            yield from (g for g in c.children if g.dep_ == "pobj")
+
+
+def _satisfied(token: Token, trigger: Trigger) -> bool:
+    if trigger.requires is None:
+        return True
+    kind, values = trigger.requires
+    if kind == "obj":
+        return any(o.lemma_.lower() in values or o.lower_ in values for o in _objects(token))
+    if kind == "prep":
+        return any(c.dep_ in ("prep", "prt", "agent") and c.lower_ in values
+                   for c in token.children)
+    return True  # agent=self marks the argument, it does not restrict matching
+
+
 def match_trigger(token: Token) -> Trigger | None:
     pos = "VERB" if token.pos_ == "VERB" else "NOUN" if token.pos_ in ("NOUN", "PROPN") else None
     if pos is None:
         return None
-    for trigger in triggers().get((token.lemma_.lower(), pos), []):
-        if follows(token, trigger.rest):
-            return trigger
-    if pos == "NOUN":
-        for trigger in triggers().get((token.lower_, pos), []):
-            if follows(token, trigger.rest):
+    table = triggers()
+    for key in {(token.lemma_.lower(), pos), (token.lower_, pos)}:
+        for trigger in table.get(key, []):
+            head = token.doc[token.i + len(trigger.rest)] if pos == "NOUN" else token
+            if follows(token, trigger.rest) and _satisfied(head, trigger):
                 return trigger
     return None
 
@@ -116,7 +102,7 @@ def count(pattern: re.Pattern, text: str) -> int | None:
     m = pattern.search(text)
     if not m:
         return None
-    value = m.group(1).lower().replace(",", "")
+    value = next(g for g in m.groups() if g).lower().replace(",", "")
     return NUMBER_WORDS.get(value, int(value) if value.isdigit() else None)
 
 
@@ -128,8 +114,17 @@ def location(head: Token, sent: Span) -> Location | None:
     ]
     for token in candidates:
         entry = lexicon.by_key.get(token.ent_id_) if token.ent_id_ else None
-        if entry and entry.kind not in ("demonym",):
+        if entry and entry.kind not in ("demonym", "person"):
             return Location(entry.name, entry.country, entry.lat, entry.lon)
+    return None
+
+
+def _governor(head: Token) -> Token | None:
+    """The verb whose object (direct, or through with/in) a nominal trigger is."""
+    if head.dep_ in ("dobj", "nsubjpass", "attr"):
+        return head.head
+    if head.dep_ == "pobj" and head.head.lower_ in ("with", "in") and head.head.head.pos_ == "VERB":
+        return head.head.head
     return None
 
 
@@ -144,21 +139,21 @@ def arguments(head: Token, trigger: Trigger) -> tuple[Token | None, Token | None
         if target is None and trigger.type in SYMMETRIC and source is not None:
             target = child(source, "conj")
         return source, target
+    if trigger.requires and trigger.requires[0] == "agent":
+        return head, None
     source = child(head, "poss") or prep_object(head, "by", "from")
     if source is None:
-        source = next(
-            (
-                c
-                for c in head.children
-                if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE")
-            ),
-            None,
-        )
-    if source is None and head.dep_ in ("dobj", "nsubjpass") and head.head.lemma_ in LAUNCH_VERBS:
-        source = subject(head.head) or prep_object(head.head, "by")
-    target = prep_object(head, "on", "against", "in", "with", "between")
-    if target is not None and target.ent_type_ not in ("GPE", "NORP", "ORG", "PERSON"):
-        target = target if target.lemma_ not in ("region", "area") else None
+        source = next((c for c in head.children
+                       if c.dep_ in ("amod", "compound", "npadvmod")
+                       and (c.ent_type_ in ("NORP", "GPE", "ORG") or c.ent_id_)), None)
+    governor = _governor(head)
+    if source is None and governor is not None:
+        lemma = governor.lemma_.lower()
+        if lemma in AGENTIVE_VERBS or lemma not in REPORTING_GOVERNORS | BLOCKING_VERBS:
+            source = subject(governor) or prep_object(governor, "by")
+    target = prep_object(head, "on", "against", "of", "with", "between")
+    if target is not None and target.lemma_.lower() in ("region", "area", "kind", "part"):
+        target = None
     return source, target
 
 
@@ -167,85 +162,171 @@ def blocked(head: Token, trigger: Trigger) -> str | None:
     if negated(head) or (head.dep_ in ("xcomp", "ccomp") and negated(head.head)):
         return "negated"
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
-    if trigger.pos == "VERB" and infinitive and head.head.lemma_.lower() not in LAUNCH_VERBS:
+    if trigger.pos == "VERB" and infinitive and head.head.lemma_.lower() not in AGENTIVE_VERBS:
         return "infinitive (purpose or intention)"
-    if trigger.pos == "NOUN" and head.dep_ in ("dobj", "pobj"):
-        governor = head.head if head.dep_ == "dobj" else head.head.head
-        if governor.lemma_.lower() in BLOCKING_VERBS:
+    if trigger.pos == "NOUN":
+        governor = _governor(head) or (head.head.head if head.dep_ == "pobj" else None)
+        if governor is not None and governor.lemma_.lower() in BLOCKING_VERBS:
             return f"object of '{governor.lemma_}'"
     if head.dep_ == "compound":
         return "modifier of another noun"
     return None
 
 
+def _warn_frame(head: Token) -> Token | None:
+    """The warn/threaten verb whose clause announces this act, if any."""
+    node = head
+    while node.head.i != node.i:
+        if node.head.lemma_.lower() in WARN_VERBS and node.dep_ in ("ccomp", "xcomp"):
+            return node.head
+        node = node.head
+    return None
+
+
+def threats(sent: Span, record: Sentence, article: Article, mentions: Mentions) -> list[Event]:
+    """THREATEN events for "X warned (that) it may retaliate", "X threatened to ...".
+
+    "X warned Y" with no announced act is advance notice (CONSULT), not a threat.
+    """
+    out = []
+    for token in sent:
+        lemma = token.lemma_.lower()
+        if token.pos_ != "VERB" or lemma not in WARN_VERBS or negated(token):
+            continue
+        clause = next((c for c in token.children if c.dep_ in ("ccomp", "xcomp")), None)
+        announced = clause is not None and (
+            modal(clause) in FUTURE or any(c.dep_ == "aux" and c.lower_ == "to"
+                                           for c in clause.children))
+        source_tok = subject(token)
+        source = resolve(source_tok, mentions) if source_tok is not None else None
+        if source is None:
+            continue
+        warned = child(token, "dobj")
+        target = resolve(warned, mentions) if warned is not None else None
+        if announced or lemma == "threaten":
+            type_, mode, status = "THREATEN", None, "threatened"
+        elif lemma == "warn" and warned is not None:
+            type_, mode, status = "CONSULT", "notification", "reported"
+        else:
+            continue
+        frame = reporting_frame(token)
+        claimed_by = None
+        if frame is not None and status == "reported":
+            status = "denied" if frame[2] == "deny" else "claimed"
+            claimed_by = resolve(frame[1], mentions) if frame[1] is not None else None
+        out.append(_event(article, record, token, type_, mode, source, target, None, status,
+                          claimed_by, 0.6, token.text))
+    return out
+
+
+def _event(article: Article, record: Sentence, token: Token, type_: str, mode: str | None,
+           source: Actor | None, target: Actor | None, place: Location | None, status: str,
+           claimed_by: Actor | None, confidence: float, trigger: str,
+           killed: int | None = None, injured: int | None = None) -> Event:
+    return Event(
+        event_id=event_id(article.article_id, record.index, token.i, type_),
+        article_id=article.article_id, type=type_, sentence=record.text, start=record.start,
+        end=record.end, mode=mode, source=source, target=target, location=place,
+        killed=killed, injured=injured, status=status,
+        claimed_by=claimed_by if status in ("claimed", "denied") else None,
+        confidence=confidence, trigger=trigger)
+
+
+def sentence_events(sent: Span, record: Sentence, article: Article,
+                    mentions: Mentions) -> list[tuple[Token, Event]]:
+    found: list[tuple[Token, Event]] = []
+    according = according_to(sent)
+    for token in sent:
+        trigger = match_trigger(token)
+        if trigger is None:
+            continue
+        head = token.doc[token.i + len(trigger.rest)] if trigger.pos == "NOUN" else token
+        reason = blocked(head, trigger)
+        if reason is None and _warn_frame(head) is not None:
+            reason = "announced in a warning (coded as THREATEN)"
+        if reason:
+            log.debug("no event for %r in %r: %s", token.text, record.text[:80], reason)
+            continue
+        source_tok, target_tok = arguments(head, trigger)
+        source = resolve(source_tok, mentions) if source_tok is not None else None
+        target = resolve(target_tok, mentions) if target_tok is not None else None
+        if trigger.type in VERBAL and source is None:
+            log.debug("no event for %r: a verbal act needs an actor as its author", token.text)
+            continue
+        type_, status, claimed_by = trigger.type, "reported", None
+        frame = reporting_frame(head)
+        if frame is not None:
+            _, speaker, stance = frame
+            claimed_by = resolve(speaker, mentions) if speaker is not None else None
+            status = "denied" if stance == "deny" else "claimed"
+        elif according is not None:
+            status, claimed_by = "claimed", resolve(according, mentions)
+        if modal(head) in FUTURE:
+            status = "threatened"
+            if type_ in CONFLICT:
+                type_, target = "THREATEN", None
+                source = claimed_by or source
+                claimed_by = None
+        tolls = type_ == "ASSAULT"
+        event = _event(
+            article, record, head, type_, trigger.mode or _noun_mode(head), source, target,
+            location(head, sent), status, claimed_by,
+            _confidence(source, target, trigger, status), " ".join((token.text, *trigger.rest)),
+            count(KILLED, record.text) if tolls else None,
+            count(INJURED, record.text) if tolls else None)
+        found.append((head, event))
+    return found
+
+
+def merge_linked(found: list[tuple[Token, Event]]) -> list[Event]:
+    """One event for same-type triggers tied by the parse ("a truce brokered by Russia")."""
+    kept: list[tuple[Token, Event]] = []
+    for head, event in found:
+        twin = next((k for k in kept if k[1].type == event.type and _linked(k[0], head)), None)
+        if twin is None:
+            kept.append((head, event))
+            continue
+        base = twin[1]
+        for role in ("source", "target", "location", "killed", "injured", "claimed_by", "mode"):
+            if getattr(base, role) is None and getattr(event, role) is not None:
+                setattr(base, role, getattr(event, role))
+        base.confidence = max(base.confidence, event.confidence)
+    return [event for _, event in kept]
+
+
+def _linked(a: Token, b: Token) -> bool:
+    """Directly related in the parse, other than as conjuncts (which are separate acts)."""
+    for x, y in ((a, b), (b, a)):
+        if y.head.i == x.i and y.dep_ != "conj":
+            return True
+        if y.head.head.i == x.i and y.head.dep_ == "prep" and y.dep_ == "pobj":
+            return True
+    return False
+
+
 def extract_events(article: Article, doc: Doc, sents: list[Sentence]) -> list[Event]:
     events: list[Event] = []
+    mentions = Mentions()
     for sent, record in aligned(doc, sents):
-        according = according_to(sent)
-        for token in sent:
-            trigger = match_trigger(token)
-            if trigger is None:
-                continue
-            head = token.doc[token.i + len(trigger.rest)] if trigger.pos == "NOUN" else token
-            reason = blocked(head, trigger)
-            if reason:
-                log.debug("no event for %r in %r: %s", token.text, record.text[:80], reason)
-                continue
-            source_tok, target_tok = arguments(head, trigger)
-            source = resolve(source_tok) if source_tok is not None else None
-            target = resolve(target_tok) if target_tok is not None else None
-            status, claimed_by = "reported", None
-            frame = reporting_frame(head)
-            if frame is not None:
-                verb, speaker, stance = frame
-                claimed_by = resolve(speaker) if speaker is not None else None
-                status = "denied" if stance == "deny" else "claimed"
-            elif according is not None:
-                status, claimed_by = "claimed", resolve(according)
-            if modal(head) in ("may", "might", "could", "would", "will", "'ll"):
-                status = "threatened"
-            killed = count(KILLED, record.text) if trigger.type == "ASSAULT" else None
-            injured = count(INJURED, record.text) if trigger.type == "ASSAULT" else None
-            mode = trigger.mode or _noun_mode(head)
-            events.append(
-                Event(
-                    event_id=event_id(article.article_id, record.index, head.i, trigger.type),
-                    article_id=article.article_id,
-                    type=trigger.type,
-                    sentence=record.text,
-                    start=record.start,
-                    end=record.end,
-                    mode=mode,
-                    source=source,
-                    target=target,
-                    location=location(head, sent),
-                    killed=killed,
-                    injured=injured,
-                    status=status,
-                    claimed_by=claimed_by if status in ("claimed", "denied") else None,
-                    confidence=_confidence(source, target, trigger, status),
-                    trigger=" ".join((token.text, *trigger.rest)),
-                )
-            )
+        found = sentence_events(sent, record, article, mentions)
+        events += merge_linked(found) + threats(sent, record, article, mentions)
+    seen: set[str] = set()
+    unique = []
     for event in events:
-        event.fused_id = event.event_id
-    return events
+        if event.event_id not in seen:
+            seen.add(event.event_id)
+            event.fused_id = event.event_id
+            unique.append(event)
+    return unique
 
 
 def _noun_mode(head: Token) -> str | None:
     for c in head.children:
-        if c.dep_ in ("compound", "amod") and c.lemma_.lower() in (
-            "missile",
-            "artillery",
-            "drone",
-            "air",
-            "rocket",
-            "mortar",
-            "ground",
+        lemma = c.lemma_.lower()
+        if c.dep_ in ("compound", "amod") and lemma in (
+            "missile", "artillery", "drone", "air", "rocket", "mortar", "ground"
         ):
-            return {"rocket": "missile", "mortar": "artillery"}.get(
-                c.lemma_.lower(), c.lemma_.lower()
-            )
+            return {"rocket": "missile", "mortar": "artillery"}.get(lemma, lemma)
     return None
 
 

@@ -14,6 +14,8 @@ class Trigger:
     pos: str
     type: str
     mode: str | None
+    # fire only when the parse shows it: ("obj", {"troops", ...}) or ("prep", {"into"})
+    requires: tuple[str, frozenset[str]] | None = None
 
 
 def _tsv(name: str) -> list[list[str]]:
@@ -21,22 +23,26 @@ def _tsv(name: str) -> list[list[str]]:
     return [ln.split("\t") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
+def _trigger(row: list[str]) -> Trigger:
+    phrase, pos, type_, mode = (cell.strip() for cell in row[:4])
+    words = phrase.lower().split()
+    requires = None
+    if len(row) > 4 and "=" in row[4]:
+        kind, values = row[4].strip().split("=", 1)
+        requires = (kind, frozenset(values.split("|")))
+    return Trigger(words[0], tuple(words[1:]), pos, type_, None if mode == "-" else mode,
+                   requires)
+
+
 @cache
 def triggers() -> dict[tuple[str, str], list[Trigger]]:
-    """(first lemma, pos) -> triggers, longest phrase first."""
+    """(first lemma, pos) -> triggers, longest and most constrained first."""
     table: dict[tuple[str, str], list[Trigger]] = {}
-    for phrase, pos, type_, mode in _tsv("triggers.tsv"):
-        words = phrase.strip().lower().split()
-        trigger = Trigger(
-            words[0],
-            tuple(words[1:]),
-            pos.strip(),
-            type_.strip(),
-            None if mode.strip() == "-" else mode.strip(),
-        )
+    for row in _tsv("triggers.tsv"):
+        trigger = _trigger(row)
         table.setdefault((trigger.lemma, trigger.pos), []).append(trigger)
     for items in table.values():
-        items.sort(key=lambda t: -len(t.rest))
+        items.sort(key=lambda t: (-len(t.rest), t.requires is None))
     return table
 
 

@@ -1,21 +1,52 @@
 """Map a noun phrase in the parse to an actor {name, country, sector}.
 
 Country comes from the dictionary entities inside the phrase (countries, demonyms,
-capitals as metonyms, organisations, institutions); sector from the words of the
-phrase (``data/sectors.tsv``), defaulting to GOV for a bare state or capital.
+capitals as metonyms, organisations, institutions, known people, places that stand for a
+de-facto entity); sector from the words of the phrase (``data/sectors.tsv``). Pronouns,
+bare surnames and "the ministry" take the country and sector of the article's earlier,
+fuller mention (`Mentions`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
 from spacy.tokens import Span, Token
 
 from eventledger.records import Actor
-from eventledger.resolve.lexicon import load_lexicon
+from eventledger.resolve.lexicon import LexEntry, load_lexicon
 
 STOP_DEPS = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep"}
+PERSON_PRONOUNS = {"he", "him", "his", "she", "her"}
+BODY_PRONOUNS = {"it", "its", "they", "them", "their"}
+STATE_PREPS = ("in", "of", "inside")
+
+
+@dataclass
+class Mentions:
+    """What an article has named so far, so later short mentions resolve to it."""
+
+    people: dict[str, Actor] = field(default_factory=dict)
+    last_person: Actor | None = None
+    bodies: list[Actor] = field(default_factory=list)
+
+    def remember(self, actor: Actor, person: bool) -> None:
+        if actor.country is None:
+            return
+        if person:
+            self.people[actor.name.split()[-1].lower()] = actor
+            self.last_person = actor
+        else:
+            self.bodies.append(actor)
+
+    def body(self, noun: str | None = None) -> Actor | None:
+        """The latest body, or the latest whose name holds `noun` ("the ministry")."""
+        for actor in reversed(self.bodies):
+            if noun is None or noun in actor.name.lower():
+                return actor
+        return None
 
 
 @cache
@@ -26,49 +57,88 @@ def sector_words() -> list[tuple[str, str]]:
 
 
 def phrase(head: Token) -> Span:
-    """The head's noun phrase without relative clauses, appositions or conjuncts."""
+    """The head's noun phrase without relative clauses, appositions or conjuncts.
+
+    A following "in/of/inside" + state stays ("the Defense Ministry in Baku",
+    "installations inside Armenia"), cut after that state's own modifiers.
+    """
     doc = head.doc
-    left = head.i
-    for child in head.lefts:
-        if child.dep_ not in STOP_DEPS:
-            left = min(left, child.left_edge.i)
+    left = min([head.i] + [c.left_edge.i for c in head.lefts if c.dep_ not in STOP_DEPS])
     right = head.i
     for child in head.rights:
         if child.dep_ in ("compound", "flat", "nummod", "amod", "case"):
             right = max(right, child.right_edge.i)
-        # "the Defense Ministry in Baku", "Armenia's Defense Ministry"
-        if child.dep_ == "prep" and child.lower_ in ("in", "of") and _names_state(child):
-            right = max(right, child.right_edge.i)
+        if child.dep_ == "prep" and child.lower_ in STATE_PREPS:
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None and _entry(obj) is not None:
+                right = max(right, obj.i)
     span = doc[left : right + 1]
     while len(span) > 1 and span[0].dep_ in ("det", "punct") and span[0].lower_ != "the":
         span = span[1:]
     return span
 
 
-def _names_state(prep: Token) -> bool:
-    lexicon = load_lexicon()
-    return any(t.ent_id_ and lexicon.by_key.get(t.ent_id_) for t in prep.subtree)
+def _entry(token: Token) -> LexEntry | None:
+    return load_lexicon().by_key.get(token.ent_id_) if token.ent_id_ else None
 
 
-def resolve(head: Token) -> Actor | None:
-    """Actor for the noun phrase headed by `head`, or None when nothing is known of it."""
-    if head.pos_ == "PRON":
-        return None
-    span = phrase(head)
-    lexicon = load_lexicon()
-    country = body_sector = metonym_sector = None
-    for token in span:
-        entry = lexicon.by_key.get(token.ent_id_) if token.ent_id_ else None
-        if entry and entry.country:
-            country = country or entry.country
-            if entry.kind in ("organisation", "institution"):
-                body_sector = body_sector or entry.sector
-            elif entry.kind in ("capital", "country"):
-                metonym_sector = "GOV"
+def _sectors(span: Span) -> str | None:
     text = " " + " ".join(t.lower_ for t in span) + " "
-    word_sector = next((value for word, value in sector_words() if f" {word} " in text), None)
+    return next((value for word, value in sector_words() if f" {word} " in text), None)
+
+
+def resolve(head: Token, mentions: Mentions | None = None) -> Actor | None:
+    """Actor for the noun phrase headed by `head`, or None when nothing is known of it."""
+    mentions = mentions if mentions is not None else Mentions()
+    if head.pos_ == "PRON" or head.lower_ in PERSON_PRONOUNS | BODY_PRONOUNS:
+        return _pronoun(head, mentions)
+    span = phrase(head)
+    country = body_sector = person_sector = None
+    state = person = False
+    for token in span:
+        entry = _entry(token)
+        if entry is None:
+            continue
+        code = entry.actor or entry.country  # as an actor, Nagorno-Karabakh is XNK
+        if code and country is None:
+            country = code
+        if entry.kind in ("organisation", "institution"):
+            body_sector = body_sector or entry.sector
+        elif entry.kind == "person":
+            person, person_sector = True, person_sector or entry.sector
+        elif entry.kind in ("capital", "country"):
+            state = True
+    word_sector = _sectors(span)
     bare = all(t.ent_id_ or t.is_stop or t.is_punct for t in span)
-    sector = body_sector or word_sector or (metonym_sector if bare else None)
+    sector = body_sector or word_sector or person_sector or ("GOV" if state and bare else None)
+    person = person or span.root.ent_type_ == "PERSON"
+    if person and country is None:
+        known = mentions.people.get(head.lower_) or mentions.people.get(span[-1].lower_)
+        if known is not None:
+            country, sector = known.country, sector or known.sector
+    if country is None and _is_back_reference(head):
+        antecedent = mentions.body(head.lemma_.lower())
+        if antecedent is not None:
+            country, sector = antecedent.country, antecedent.sector or sector
     if country is None and sector is None and span.root.ent_type_ not in ("PERSON", "ORG"):
         return None
-    return Actor(span.text, country, sector)
+    actor = Actor(span.text, country, sector)
+    mentions.remember(actor, person)
+    return actor
+
+
+def _is_back_reference(token: Token) -> bool:
+    """A bare common noun with only a determiner ("the ministry", "the army")."""
+    return token.pos_ == "NOUN" and not token.ent_type_ and all(
+        c.dep_ == "det" for c in token.children)
+
+
+def _pronoun(head: Token, mentions: Mentions) -> Actor | None:
+    word = head.lower_
+    if word in PERSON_PRONOUNS:
+        antecedent = mentions.last_person
+    elif word in BODY_PRONOUNS:
+        antecedent = mentions.body()
+    else:
+        return None
+    return replace(antecedent, name=head.text) if antecedent is not None else None

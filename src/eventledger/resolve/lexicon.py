@@ -23,6 +23,7 @@ class LexEntry:
     phrases: list[str] = field(default_factory=list)
     lat: float | None = None
     lon: float | None = None
+    actor: str | None = None  # the code a place name stands for when it acts (XNK)
 
 
 @dataclass
@@ -128,6 +129,11 @@ def load_lexicon() -> Lexicon:
                 _variants([row["name"], *row.get("aliases", [])]),
                 row.get("lat"),
                 row.get("lon"),
+                row.get("actor"),
             )
         )
+    for row in _rows("people.jsonl"):
+        phrases = _variants([row["name"], *row.get("aliases", [])])
+        entries.append(LexEntry(f"person:{row['name']}", "PERSON", row["name"], row.get("country"),
+                                row.get("sector"), "person", phrases))
     return Lexicon(entries)

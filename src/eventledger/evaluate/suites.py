@@ -232,7 +232,9 @@ def event_pentaclass(event: Event | None, classes: dict[str, int]) -> int:
 # ---------------------------------------------------------------------------- plover
 
 
-EVT_SPAN = re.compile(r"\(EVT:\s*([^)]*)\)")
+# Words of a coder's `eventText` that are auxiliaries or reporting frames, not the act.
+FILLER = {"has", "have", "had", "been", "be", "was", "were", "is", "are", "will", "would", "may"}
+FILLER |= {"to", "said", "says", "announced", "reiterated", "...", "with", "by", "for"}
 
 
 def plover_items(shared: Path) -> list[dict]:
@@ -241,10 +243,9 @@ def plover_items(shared: Path) -> list[dict]:
 
 
 def gold_trigger(item: dict) -> str:
-    """The first word the coder marked as the event (EVT span), lower case."""
-    m = EVT_SPAN.search(item.get("textInfo", {}).get("markup", ""))
-    words = (m.group(1) if m else item.get("eventText", "")).split()
-    return words[0].lower() if words else ""
+    """The coder's first content word of `eventText` ("said will release" -> release)."""
+    words = [w.lower() for w in item.get("eventText", "").split()]
+    return next((w for w in words if w not in FILLER), words[0] if words else "")
 
 
 def trigger_lemmas(items: list[dict]) -> list[str]:
@@ -259,12 +260,16 @@ def trigger_lemmas(items: list[dict]) -> list[str]:
     return lemmas
 
 
-def missed_triggers(items: list[dict], golds: list[str], preds: list[str]) -> dict:
-    """Per gold type, the trigger lemmas of the sentences scored wrong (most common first)."""
-    wrong = [(i, g) for i, g, p in zip(items, golds, preds, strict=True) if g != p]
-    lemmas = trigger_lemmas([i for i, _ in wrong]) if wrong else []
+def missed_triggers(items: list[dict], golds: list[str], found: Extraction) -> dict:
+    """Per gold type, trigger lemmas of sentences with no event of that type at all."""
+    missed = [
+        (i, g)
+        for i, g in zip(items, golds, strict=True)
+        if g not in {e.type for e in found.of(i["text"])}
+    ]
+    lemmas = trigger_lemmas([i for i, _ in missed]) if missed else []
     by_type: dict[str, Counter[str]] = {}
-    for (_, gold), lemma in zip(wrong, lemmas, strict=True):
+    for (_, gold), lemma in zip(missed, lemmas, strict=True):
         by_type.setdefault(gold, Counter())[lemma] += 1
     return {t: [[w, n] for w, n in c.most_common()] for t, c in sorted(by_type.items())}
 
@@ -288,7 +293,7 @@ def run_plover(shared: Path) -> dict:
         "not_coded": sum(i["text"] not in found.coded for i in items),
         "per_type": f1_table(golds, preds),
         "confusions": confusions(golds, preds),
-        "missed_triggers": missed_triggers(items, golds, preds),
+        "missed_triggers": missed_triggers(items, golds, found),
     }
     coverage = ratio(sum(p != NO_EVENT for p in preds), len(items))
     return result(
@@ -337,20 +342,37 @@ SENTENCE_ID = re.compile(r'id="([^"]+)"')
 CODING = re.compile(r"<EventCoding\s+([^>]*?)/?>")
 ATTR = re.compile(r'(\w+)="([^"]*)"')
 TEXT = re.compile(r"<Text>(.*?)</Text>", re.S)
+PARSE = re.compile(r"<Parse>(.*?)</Parse>", re.S)
 
 
-def petr_codings(shared: Path) -> tuple[list[Coding], int]:
-    """Gold codings of the validation file (not well-formed XML, so read by pattern)."""
+def sentence_text(chunk: str) -> str:
+    """The <Text>; one record leaves it empty, so fall back to the CoNLL-U word forms."""
+    text = " ".join(TEXT.search(chunk).group(1).split())
+    if text or not (parse := PARSE.search(chunk)):
+        return text
+    rows = [ln.split("\t") for ln in parse.group(1).splitlines()]
+    words = " ".join(r[1] for r in rows if len(r) > 2 and r[0].isdigit())
+    return re.sub(r" (?=[.,;:!?]|'s\b)", "", words)
+
+
+def petr_codings(shared: Path) -> tuple[list[Coding], list[str], int]:
+    """Gold codings, texts coded `noevents`, and the sentence count.
+
+    The validation file is not well-formed XML, so it is read by pattern.
+    """
     raw = (shared / PLOVER_DIR / "PETR2_GSR_validation.xml").read_text("utf-8")
-    codings = []
+    codings, quiet = [], []
     chunks = raw.split("<Sentence ")[1:]
     for chunk in chunks:
-        sid, text = SENTENCE_ID.search(chunk).group(1), TEXT.search(chunk).group(1)
+        sid, text = SENTENCE_ID.search(chunk).group(1), sentence_text(chunk)
         for attrs in CODING.findall(chunk):
             a = dict(ATTR.findall(attrs))
+            if "eventcode" not in a:
+                quiet.append(text)
+                continue
             source, target = petr_actor(a["sourcecode"]), petr_actor(a.get("targetcode", "---"))
-            codings.append(Coding(sid, " ".join(text.split()), a["eventcode"], source, target))
-    return codings, len(chunks)
+            codings.append(Coding(sid, text, a["eventcode"], source, target))
+    return codings, quiet, len(chunks)
 
 
 def agrees(event: Event, actor: GoldActor, role: str, sector: bool = False) -> bool:
@@ -376,11 +398,11 @@ def coding_match(event: Event, coding: Coding, want: str, sector: bool = False) 
 def run_petr2(shared: Path) -> dict:
     """Source-target-root agreement on the PETRARCH-2 validation codings."""
     rows = cameo_rows(shared / PLOVER_DIR / "CAMEO2PLOVER-2021.txt")
-    codings, n_sentences = petr_codings(shared)
+    codings, quiet, n_sentences = petr_codings(shared)
     scored = [(c, cameo_to_plover(c.cameo, rows)) for c in codings]
     statements = sum(t is None for _, t in scored)
     scored = [(c, t) for c, t in scored if t is not None]
-    found = extract(c.text for c, _ in scored)
+    found = extract([*(c.text for c, _ in scored), *quiet])
     hits = Counter()
     per_type: dict[str, Counter[str]] = {}
     golds, preds = [], []
@@ -402,6 +424,8 @@ def run_petr2(shared: Path) -> dict:
         "sentences": n_sentences,
         "codings": len(codings),
         "excluded_statements": statements,
+        "noevents_sentences": len(quiet),
+        "noevents_with_events": sum(bool(found.of(t)) for t in quiet),
         "with_sectors": ratio(hits["with_sectors"], n),
         "per_type": {t: dict(c) for t, c in sorted(per_type.items())},
         "top_event_confusions": confusions(golds, preds),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections import Counter
 
 from spacy.tokens import Doc, Span, Token
 
@@ -43,6 +44,8 @@ REPORTING_GOVERNORS = {"say", "report", "cite", "call", "describe", "tell", "cla
 SYMMETRIC = {"ASSAULT", "AGREE", "CONSULT", "COOPERATE"}
 VERBAL = {"REQUEST", "ACCUSE", "REJECT", "THREATEN", "SUPPORT", "AGREE", "CONSULT", "CONCEDE"}
 CONFLICT = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"}
+FIGHTS = {"ASSAULT", "COERCE"}
+DISPUTES = {"REJECT", "ACCUSE", "THREATEN"}
 FUTURE = {"may", "might", "could", "would", "will", "'ll", "shall"}
 WARN_VERBS = {"warn", "threaten", "vow", "pledge"}
 NUMBER_WORDS = {w: i for i, w in enumerate((
@@ -135,9 +138,11 @@ def arguments(head: Token, trigger: Trigger) -> tuple[Token | None, Token | None
         if passive is not None:
             return prep_object(head, "by"), passive
         source = subject(head)
-        target = child(head, "dobj") or prep_object(head, "on", "against", "at", "with")
+        target = child(head, "dobj") or prep_object(head, "on", "against", "with")
         if target is None and trigger.type in SYMMETRIC and source is not None:
             target = child(source, "conj")
+        if target is None and trigger.type not in SYMMETRIC:
+            target = prep_object(head, "at")
         return source, target
     if trigger.requires and trigger.requires[0] == "agent":
         return head, None
@@ -250,6 +255,11 @@ def sentence_events(sent: Span, record: Sentence, article: Article,
         source_tok, target_tok = arguments(head, trigger)
         source = resolve(source_tok, mentions) if source_tok is not None else None
         target = resolve(target_tok, mentions) if target_tok is not None else None
+        if trigger.type == "MOBILIZE" and target_tok is not None and target_tok.dep_ == "dobj":
+            # "Armenia denied having troops": the troops are the mobilised force, not a target
+            if source is not None and target is not None and target.sector == "MIL":
+                source = Actor(source.name, source.country, "MIL")
+            target = None
         if trigger.type in VERBAL and source is None:
             log.debug("no event for %r: a verbal act needs an actor as its author", token.text)
             continue
@@ -304,12 +314,69 @@ def _linked(a: Token, b: Token) -> bool:
     return False
 
 
+def article_dyad(events: list[Event]) -> tuple[str, str] | None:
+    """The article's main conflict pair: the commonest attacker and its commonest other side."""
+    fights = [e for e in events if e.type in FIGHTS]
+    sources = Counter(e.source.country for e in fights if e.source and e.source.country)
+    if not sources:
+        return None
+    first = sources.most_common(1)[0][0]
+    others = Counter(e.target.country for e in fights if e.target and e.target.country)
+    others.update(sources)
+    second = next((c for c, _ in others.most_common() if c != first), None)
+    return (first, second) if second else None
+
+
+def fill_implicit(events: list[Event]) -> None:
+    """Unwritten sides of fighting (and of denials, accusations, threats between the sides)
+    come from the article's main pair, named in brackets as the spec's gold does, with
+    lower confidence: "the fighting continues" is between the two sides the article covers.
+    """
+    dyad = article_dyad(events)
+    if dyad is None:
+        return
+    lexicon = load_lexicon()
+
+    def side(code: str, sector: str | None = None) -> Actor:
+        entry = lexicon.by_key.get(f"country:{code}")
+        return Actor(f"[{entry.name if entry else code}]", code, sector)
+
+    other = {dyad[0]: dyad[1], dyad[1]: dyad[0]}
+    for e in events:
+        known_source = e.source.country if e.source else None
+        known_target = e.target.country if e.target else None
+        if e.type in FIGHTS:
+            held = _held_by(e.location)  # fighting in Stepanakert is against its holders
+            if e.source is None and e.target is None:
+                e.source = side(dyad[0], "MIL")
+                e.target = side(held if held and held != dyad[0] else dyad[1], "MIL")
+            elif e.source is None and known_target in other:
+                e.source = side(other[known_target], "MIL")
+            elif e.target is None and known_source in other:
+                target = held if held and held != known_source else other[known_source]
+                e.target = side(target, "MIL")
+            else:
+                continue
+        elif e.type in DISPUTES and e.target is None and known_source in other:
+            e.target = side(other[known_source])
+        else:
+            continue
+        e.confidence = round(max(0.1, e.confidence - 0.1), 2)
+
+
+def _held_by(place: Location | None) -> str | None:
+    """The de-facto actor a place stands for (Stepanakert: XNK), if the data names one."""
+    entry = load_lexicon().by_key.get(f"place:{place.name}") if place else None
+    return entry.actor if entry else None
+
+
 def extract_events(article: Article, doc: Doc, sents: list[Sentence]) -> list[Event]:
     events: list[Event] = []
     mentions = Mentions()
     for sent, record in aligned(doc, sents):
         found = sentence_events(sent, record, article, mentions)
         events += merge_linked(found) + threats(sent, record, article, mentions)
+    fill_implicit(events)
     seen: set[str] = set()
     unique = []
     for event in events:

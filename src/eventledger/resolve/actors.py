@@ -15,6 +15,7 @@ from importlib import resources
 
 from spacy.tokens import Span, Token
 
+from eventledger.extract.parse_helpers import reporting_frame
 from eventledger.records import Actor
 from eventledger.resolve.lexicon import LexEntry, load_lexicon
 
@@ -66,7 +67,7 @@ def phrase(head: Token) -> Span:
     left = min([head.i] + [c.left_edge.i for c in head.lefts if c.dep_ not in STOP_DEPS])
     right = head.i
     for child in head.rights:
-        if child.dep_ in ("compound", "flat", "nummod", "amod", "case"):
+        if child.dep_ in ("compound", "flat", "nummod", "amod"):
             right = max(right, child.right_edge.i)
         if child.dep_ == "prep" and child.lower_ in STATE_PREPS:
             obj = next((c for c in child.children if c.dep_ == "pobj"), None)
@@ -134,7 +135,18 @@ def _is_back_reference(token: Token) -> bool:
 
 
 def _pronoun(head: Token, mentions: Mentions) -> Actor | None:
+    """A pronoun in reported speech is its speaker ("the ministry said it had ..."); else
+    the latest person (he, she) or body (it, they) the article named."""
     word = head.lower_
+    frame = reporting_frame(head)
+    if frame is not None and frame[1] is not None and frame[1].i != head.i:
+        speaker = frame[1]
+        if (speaker.ent_type_ == "PERSON") == (word in PERSON_PRONOUNS) and \
+                speaker.lower_ not in PERSON_PRONOUNS | BODY_PRONOUNS:
+            found = resolve(speaker, Mentions(mentions.people, mentions.last_person,
+                                              list(mentions.bodies)))
+            if found is not None and found.country:
+                return replace(found, name=head.text)
     if word in PERSON_PRONOUNS:
         antecedent = mentions.last_person
     elif word in BODY_PRONOUNS:

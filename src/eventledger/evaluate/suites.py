@@ -28,7 +28,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -44,11 +44,12 @@ NO_EVENT = "NONE"
 # CAMEO roots that CAMEO2PLOVER-2021 leaves out. 01 "make a public statement" has no
 # PLOVER type; 02 "appeal" is folded into PLOVER REQUEST together with 10 "demand".
 EXTRA_ROOTS = {"02": "REQUEST"}
-# CAMEO pentaclass of a root: 01 statement, 02-05 verbal coop, 06-08 material coop,
-# 09-13 verbal conflict, 14-20 material conflict.
-PENTA_BOUNDS = ((1, 0), (5, 1), (8, 2), (13, 3), (20, 4))
+# CAMEO pentaclass of a root (the Phoenix convention; the ConfliBERT training split codes
+# appeals such as "urged", "called on" as 0): 01-02 statement or appeal, 03-05 verbal
+# cooperation, 06-08 material cooperation, 09-13 verbal conflict, 14-20 material conflict.
+PENTA_BOUNDS = ((2, 0), (5, 1), (8, 2), (13, 3), (20, 4))
 # REQUEST triggers that CAMEO codes under 10 "demand" (verbal conflict); the rest
-# (appeal, urge, ask, call on) are CAMEO 02 "appeal" (verbal cooperation).
+# (appeal, urge, ask, call on) are CAMEO 02 "appeal" (class 0).
 DEMAND_WORDS = ("demand", "insist")
 # Joint acts PETRARCH codes in both directions; an event matches either direction.
 JOINT = {"AGREE", "CONSULT", "COOPERATE"}
@@ -75,13 +76,27 @@ PETR_ORGS |= {"ARL": "ARL", "ASN": "ASN", "GCC": "GCC", "IMF": "IMF", "WBK": "WB
 
 @dataclass
 class Extraction:
-    """Events per input text; `coded` holds the texts the pipeline actually coded."""
+    """Events per input text; `coded` holds the texts the pipeline actually coded and
+    `errors` the texts on which the pipeline raised (they count as "no event")."""
 
-    events: dict[str, list[Event]]
-    coded: set[str]
+    events: dict[str, list[Event]] = field(default_factory=dict)
+    coded: set[str] = field(default_factory=set)
+    errors: dict[str, str] = field(default_factory=dict)
 
     def of(self, text: str) -> list[Event]:
         return self.events.get(text, [])
+
+    def add(self, ledger, by_id: dict[str, str]) -> None:
+        self.coded |= {by_id[a.article_id] for a in ledger.articles if a.status == "ok"}
+        for event in ledger.events:
+            self.events.setdefault(by_id[event.article_id], []).append(event)
+
+    def error_summary(self, examples: int = 3) -> dict:
+        """How many texts crashed the pipeline, and why: a suite still scores the rest."""
+        kinds = Counter(self.errors.values())
+        return {"count": len(self.errors), "kinds": dict(kinds.most_common())} | {
+            "examples": [t[:200] for t in list(self.errors)[:examples]]
+        }
 
 
 def as_body(text: str) -> str:
@@ -94,20 +109,28 @@ def as_body(text: str) -> str:
 
 
 def extract(texts: Iterable[str]) -> Extraction:
-    """Run the normal pipeline over the texts in chunks, so spaCy loads once."""
+    """Run the normal pipeline over the texts in chunks, so spaCy loads once.
+
+    The extractor is under active development: if a chunk raises, its texts are rerun
+    one by one so a single bad input costs one item, not the suite.
+    """
     from eventledger.api import process
     from eventledger.ingest.readers import content_id
 
     unique = list(dict.fromkeys(texts))
     by_id = {content_id(as_body(t).encode("utf-8")): t for t in unique}
-    events: dict[str, list[Event]] = {}
-    coded: set[str] = set()
+    found = Extraction()
     for i in range(0, len(unique), CHUNK):
-        ledger = process([as_body(t) for t in unique[i : i + CHUNK]])
-        coded |= {by_id[a.article_id] for a in ledger.articles if a.status == "ok"}
-        for event in ledger.events:
-            events.setdefault(by_id[event.article_id], []).append(event)
-    return Extraction(events, coded)
+        chunk = unique[i : i + CHUNK]
+        try:
+            found.add(process([as_body(t) for t in chunk]), by_id)
+        except Exception:  # isolate the failing texts below
+            for text in chunk:
+                try:
+                    found.add(process([as_body(text)]), by_id)
+                except Exception as exc:  # recorded in the result
+                    found.errors[text] = f"{type(exc).__name__}: {exc}"[:160]
+    return found
 
 
 def top_event(events: list[Event]) -> Event | None:
@@ -144,16 +167,31 @@ def confusions(gold: list[str], pred: list[str], top: int = 10) -> list[list]:
     return [[g, p, n] for (g, p), n in pairs.most_common(top)]
 
 
+REPORTING = {"say", "tell", "report", "announce", "claim", "state", "add", "quote", "note"}
+REPORTING |= {"reiterate", "confirm", "write", "accord"}
+
+
 def root_verbs(texts: list[str], top: int = 15) -> list[list]:
-    """Most common lemmas of the first sentence's root: the verbs behind missed items."""
+    """Most common main-verb lemmas of the first sentence (under "X said" the reported
+    clause's verb): the verbs behind items the extractor missed."""
     from eventledger.nlp.model import load_nlp
 
     counts: Counter[str] = Counter()
     for doc in load_nlp().pipe(texts):
         sent = next(iter(doc.sents), None)
         if sent is not None:
-            counts[sent.root.lemma_.lower()] += 1
+            counts[main_verb(sent.root).lemma_.lower()] += 1
     return [[w, n] for w, n in counts.most_common(top)]
+
+
+def main_verb(token):
+    """Follow reporting verbs down to the clause they report."""
+    while token.lemma_.lower() in REPORTING:
+        clause = next((c for c in token.children if c.dep_ in ("ccomp", "xcomp")), None)
+        if clause is None:
+            break
+        token = clause
+    return token
 
 
 def result(name: str, metric: str, value: float, n: int, **extra) -> dict:
@@ -220,12 +258,12 @@ def plover_pentaclass(rows: tuple[CameoRow, ...]) -> dict[str, int]:
 
 
 def event_pentaclass(event: Event | None, classes: dict[str, int]) -> int:
-    """Pentaclass of the top event; REQUEST splits into CAMEO appeal (1) and demand (3)."""
+    """Pentaclass of the top event; REQUEST splits into CAMEO appeal (0) and demand (3)."""
     if event is None:
         return 0
     if event.type == "REQUEST":
         trigger = (event.trigger or "").lower()
-        return 3 if trigger.startswith(DEMAND_WORDS) else 1
+        return 3 if trigger.startswith(DEMAND_WORDS) else 0
     return classes.get(event.type, 0)
 
 
@@ -291,6 +329,7 @@ def run_plover(shared: Path) -> dict:
         "legacy_names": {k: v for k, v in names.items() if k != v and k in _gold_names(items)},
         "any_event_type_accuracy": ratio(any_hit, len(items)),
         "not_coded": sum(i["text"] not in found.coded for i in items),
+        "pipeline_errors": found.error_summary(),
         "per_type": f1_table(golds, preds),
         "confusions": confusions(golds, preds),
         "missed_triggers": missed_triggers(items, golds, found),
@@ -424,6 +463,7 @@ def run_petr2(shared: Path) -> dict:
         "sentences": n_sentences,
         "codings": len(codings),
         "excluded_statements": statements,
+        "pipeline_errors": found.error_summary(),
         "noevents_sentences": len(quiet),
         "noevents_with_events": sum(bool(found.of(t)) for t in quiet),
         "with_sectors": ratio(hits["with_sectors"], n),
@@ -511,6 +551,7 @@ def run_case2021(shared: Path) -> dict:
     missed = [t for t, _ in items if not found.of(t)]
     details = {
         "per_label": table,
+        "pipeline_errors": found.error_summary(),
         "predicted": dict(Counter(preds).most_common()),
         "confusions": confusions(golds, preds),
         "no_event_by_gold": dict(Counter(g for t, g in items if not found.of(t)).most_common()),
@@ -546,6 +587,7 @@ def run_conflibert(shared: Path) -> dict:
     missed = [(t, g) for (t, _), g, e in zip(items, golds, tops, strict=True) if e is None]
     details = {
         "type_to_class": {t: PENTA_NAMES[c] for t, c in sorted(classes.items())},
+        "pipeline_errors": found.error_summary(),
         "per_class": table,
         "confusions": confusions(golds, preds),
         "top_types_by_gold": _types_by_gold(golds, tops),

@@ -39,7 +39,7 @@ AGENTIVE_VERBS = {
     "unleash", "wage", "step", "announce", "open", "deliver", "impose",
 }
 BLOCKING_VERBS = {"prevent", "avoid", "stop", "halt", "end", "deter", "condemn", "deny",
-                  "refrain", "cease", "oppose"}
+                  "refrain", "cease", "oppose", "aim", "plan", "intend", "prepare"}
 REPORTING_GOVERNORS = {"say", "report", "cite", "call", "describe", "tell", "claim"}
 SYMMETRIC = {"ASSAULT", "AGREE", "CONSULT", "COOPERATE"}
 VERBAL = {"REQUEST", "ACCUSE", "REJECT", "THREATEN", "SUPPORT", "AGREE", "CONSULT", "CONCEDE"}
@@ -47,7 +47,7 @@ CONFLICT = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"}
 FIGHTS = {"ASSAULT", "COERCE"}
 DISPUTES = {"REJECT", "ACCUSE", "THREATEN"}
 FUTURE = {"may", "might", "could", "would", "will", "'ll", "shall"}
-WARN_VERBS = {"warn", "threaten", "vow", "pledge"}
+WARN_VERBS = {"warn", "threaten", "vow"}
 NUMBER_WORDS = {w: i for i, w in enumerate((
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
@@ -85,12 +85,17 @@ def _satisfied(token: Token, trigger: Trigger) -> bool:
     if kind == "prep":
         return any(c.dep_ in ("prep", "prt", "agent") and c.lower_ in values
                    for c in token.children)
+    if kind == "gov":
+        governor = _governor(token)
+        return governor is not None and governor.lemma_.lower() in values
     return True  # agent=self marks the argument, it does not restrict matching
 
 
 def match_trigger(token: Token) -> Trigger | None:
     pos = "VERB" if token.pos_ == "VERB" else "NOUN" if token.pos_ in ("NOUN", "PROPN") else None
     if pos is None:
+        return None
+    if _after_cease(token):
         return None
     table = triggers()
     for key in {(token.lemma_.lower(), pos), (token.lower_, pos)}:
@@ -99,6 +104,12 @@ def match_trigger(token: Token) -> Trigger | None:
             if follows(token, trigger.rest) and _satisfied(head, trigger):
                 return trigger
     return None
+
+
+def _after_cease(token: Token) -> bool:
+    """The "fire" of a hyphen-split "cease-fire" is no shooting."""
+    doc = token.doc
+    return token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ == "cease"
 
 
 def count(pattern: re.Pattern, text: str) -> int | None:
@@ -137,6 +148,9 @@ def arguments(head: Token, trigger: Trigger) -> tuple[Token | None, Token | None
         passive = child(head, "nsubjpass")
         if passive is not None:
             return prep_object(head, "by"), passive
+        if head.dep_ in ("acl", "advcl") and head.tag_ == "VBN":
+            # "Azerbaijan, backed by Turkey, ...": the participle's noun is the target
+            return prep_object(head, "by"), head.head if head.dep_ == "acl" else subject(head)
         source = subject(head)
         target = child(head, "dobj") or prep_object(head, "on", "against", "with")
         if target is None and trigger.type in SYMMETRIC and source is not None:
@@ -146,33 +160,67 @@ def arguments(head: Token, trigger: Trigger) -> tuple[Token | None, Token | None
         return source, target
     if trigger.requires and trigger.requires[0] == "agent":
         return head, None
-    source = child(head, "poss") or prep_object(head, "by", "from")
-    if source is None:
-        source = next((c for c in head.children
-                       if c.dep_ in ("amod", "compound", "npadvmod")
-                       and (c.ent_type_ in ("NORP", "GPE", "ORG") or c.ent_id_)), None)
-    governor = _governor(head)
-    if source is None and governor is not None:
-        lemma = governor.lemma_.lower()
-        if lemma in AGENTIVE_VERBS or lemma not in REPORTING_GOVERNORS | BLOCKING_VERBS:
-            source = subject(governor) or prep_object(governor, "by")
     target = prep_object(head, "on", "against", "of", "with", "between")
     if target is not None and target.lemma_.lower() in ("region", "area", "kind", "part"):
         target = None
-    return source, target
+    return _nominal_source(head), target
+
+
+def _nominal_source(head: Token) -> Token | None:
+    """Who carries out a nominal act: "Azerbaijan's attack", "strikes by X", "a
+    Russia-brokered truce", "a truce brokered by X", "X launched an attack"; failing
+    those, the subject of the nearest governing verb that is not a reporting verb."""
+    source = child(head, "poss") or prep_object(head, "by", "from")
+    if source is not None:
+        return source
+    for c in head.children:
+        if c.dep_ == "acl":
+            agent = prep_object(c, "by")
+            if agent is not None:
+                return agent
+        if c.dep_ in ("amod", "compound", "npadvmod") and c.i < head.i:
+            named = next((t for t in c.subtree if t.ent_id_ or t.ent_type_ in ("NORP", "GPE")),
+                         None)
+            if named is not None:
+                return named
+    node = head
+    while node.head.i != node.i:
+        node = node.head
+        if node.pos_ == "VERB":
+            lemma = node.lemma_.lower()
+            if lemma in REPORTING_GOVERNORS or lemma in BLOCKING_VERBS:
+                return None
+            return subject(node) or prep_object(node, "by")
+    return None
+
+
+def _ancestors(head: Token, limit: int = 4):
+    node = head
+    for _ in range(limit):
+        if node.head.i == node.i:
+            return
+        node = node.head
+        yield node
 
 
 def blocked(head: Token, trigger: Trigger) -> str | None:
     """Why this trigger mention is not an event, or None."""
-    if negated(head) or (head.dep_ in ("xcomp", "ccomp") and negated(head.head)):
+    if negated(head):
         return "negated"
-    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
-    if trigger.pos == "VERB" and infinitive and head.head.lemma_.lower() not in AGENTIVE_VERBS:
+    clause = head.head if head.dep_ == "conj" else head
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+    if trigger.pos == "VERB" and infinitive and not (
+        clause.dep_ == "xcomp" and clause.head.lemma_.lower() in AGENTIVE_VERBS
+    ):
         return "infinitive (purpose or intention)"
-    if trigger.pos == "NOUN":
-        governor = _governor(head) or (head.head.head if head.dep_ == "pobj" else None)
-        if governor is not None and governor.lemma_.lower() in BLOCKING_VERBS:
-            return f"object of '{governor.lemma_}'"
+    for node in _ancestors(head):
+        lemma = node.lemma_.lower()
+        if node.pos_ == "VERB" and lemma in REPORTING_GOVERNORS:
+            break
+        if node.pos_ in ("VERB", "AUX") and negated(node):
+            return f"under negated '{node.text}'"
+        if lemma in BLOCKING_VERBS:
+            return f"under '{node.lemma_}'"
     if head.dep_ == "compound":
         return "modifier of another noun"
     return None
@@ -260,7 +308,8 @@ def sentence_events(sent: Span, record: Sentence, article: Article,
             if source is not None and target is not None and target.sector == "MIL":
                 source = Actor(source.name, source.country, "MIL")
             target = None
-        if trigger.type in VERBAL and source is None:
+        if trigger.type in VERBAL and source is None and not (
+                trigger.pos == "NOUN" and trigger.type == "AGREE"):
             log.debug("no event for %r: a verbal act needs an actor as its author", token.text)
             continue
         type_, status, claimed_by = trigger.type, "reported", None
@@ -271,7 +320,9 @@ def sentence_events(sent: Span, record: Sentence, article: Article,
             status = "denied" if stance == "deny" else "claimed"
         elif according is not None:
             status, claimed_by = "claimed", resolve(according, mentions)
-        if modal(head) in FUTURE:
+        verb = head if trigger.pos == "VERB" else head.head if head.dep_ in (
+            "nsubj", "nsubjpass", "dobj") else head
+        if modal(verb) in FUTURE:
             status = "threatened"
             if type_ in CONFLICT:
                 type_, target = "THREATEN", None
@@ -292,7 +343,9 @@ def merge_linked(found: list[tuple[Token, Event]]) -> list[Event]:
     """One event for same-type triggers tied by the parse ("a truce brokered by Russia")."""
     kept: list[tuple[Token, Event]] = []
     for head, event in found:
-        twin = next((k for k in kept if k[1].type == event.type and _linked(k[0], head)), None)
+        bare = event.source is None and event.target is None
+        twin = next((k for k in kept
+                     if k[1].type == event.type and (bare or _linked(k[0], head))), None)
         if twin is None:
             kept.append((head, event))
             continue
@@ -359,6 +412,8 @@ def fill_implicit(events: list[Event]) -> None:
                 continue
         elif e.type in DISPUTES and e.target is None and known_source in other:
             e.target = side(other[known_source])
+        elif e.type == "AGREE" and e.mode == "ceasefire" and e.source is None:
+            e.source, e.target = side(dyad[0]), e.target or side(dyad[1])
         else:
             continue
         e.confidence = round(max(0.1, e.confidence - 0.1), 2)

@@ -38,7 +38,7 @@ AGENTIVE_VERBS = {
     "intensify", "escalate", "resume", "sign", "agree", "reach", "hold", "broker", "order",
     "unleash", "wage", "step", "announce", "open", "deliver", "impose",
 }
-BLOCKING_VERBS = {"prevent", "avoid", "stop", "halt", "end", "deter", "condemn", "deny",
+BLOCKING_VERBS = {"prevent", "avoid", "stop", "halt", "end", "deter", "condemn",
                   "refrain", "cease", "oppose", "aim", "plan", "intend", "prepare"}
 REPORTING_GOVERNORS = {"say", "report", "cite", "call", "describe", "tell", "claim"}
 SYMMETRIC = {"ASSAULT", "AGREE", "CONSULT", "COOPERATE"}
@@ -350,7 +350,7 @@ def merge_linked(found: list[tuple[Token, Event]]) -> list[Event]:
             kept.append((head, event))
             continue
         base = twin[1]
-        for role in ("source", "target", "location", "killed", "injured", "claimed_by", "mode"):
+        for role in ("source", "target", "location", "killed", "injured", "mode"):
             if getattr(base, role) is None and getattr(event, role) is not None:
                 setattr(base, role, getattr(event, role))
         base.confidence = max(base.confidence, event.confidence)

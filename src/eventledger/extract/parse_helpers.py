@@ -66,7 +66,9 @@ def reporting_frame(token: Token) -> tuple[Token, Token | None, str] | None:
     while node.head.i != node.i:
         parent = node.head
         match = reporting_match(parent)
-        if match and node.dep_ in ("ccomp", "xcomp", "dobj", "conj", "parataxis", "advcl"):
+        complement = node.dep_ in ("ccomp", "xcomp", "dobj", "conj", "parataxis", "advcl")
+        # "accused X of hitting ...", "denied any role in ...": the act is the claim
+        if match and (complement or node.dep_ == "prep" and match[1] in ("accuse", "deny")):
             return parent, subject(parent), match[1]
         node = parent
     return None

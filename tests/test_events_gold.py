@@ -32,8 +32,11 @@ def test_warning_is_a_threat_by_armenia(seeds_run):
     threats = [e for e in found if e["type"] == "THREATEN"]
     assert threats and threats[0]["source"]["country"] == "ARM"
     assert threats[0]["status"] == "threatened"
-    assert not [e for e in found if e["type"] == "ASSAULT" and e["source"]
-                and e["source"]["country"] == "ARM"]
+    assert not [
+        e
+        for e in found
+        if e["type"] == "ASSAULT" and e["source"] and e["source"]["country"] == "ARM"
+    ]
 
 
 def test_denial_is_a_reject_by_armenia(seeds_run):

@@ -46,7 +46,12 @@ class Ledger:
 def _is_path(item: str | os.PathLike) -> bool:
     if isinstance(item, os.PathLike):
         return True
-    return "\n" not in item and len(item) < 4096 and Path(item).exists()
+    if "\n" in item or len(item) > 1024:
+        return False
+    try:
+        return Path(item).exists()
+    except OSError:  # a sentence too long to be a file name
+        return False
 
 
 def process(

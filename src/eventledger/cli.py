@@ -218,8 +218,11 @@ def _print_gold(result: dict) -> None:
     table.add_column("n", justify="right")
     for name in ("events", "claims"):
         m = result[name]
-        table.add_row(f"{name} F1 (P / R)", f"{m['f1']:.3f} ({m['precision']:.3f} / "
-                      f"{m['recall']:.3f})", f"tp {m['tp']} fp {m['fp']} fn {m['fn']}")
+        table.add_row(
+            f"{name} F1 (P / R)",
+            f"{m['f1']:.3f} ({m['precision']:.3f} / {m['recall']:.3f})",
+            f"tp {m['tp']} fp {m['fp']} fn {m['fn']}",
+        )
     for name, m in result["accuracy"].items():
         table.add_row(name.replace("_", " "), f"{m['accuracy']:.3f}", str(m["n"]))
     Console().print(table)
@@ -243,10 +246,12 @@ def _print_suites(results: list[dict]) -> None:
 def eval_cmd(
     gold: Path | None = typer.Option(None, "--gold", help="Gold JSON in the contract's format."),
     export: Path | None = typer.Option(None, "--export", help="Export folder to score."),
-    suite: str | None = typer.Option(None, "--suite", help="Public set: plover, petr2, "
-                                     "case2021, conflibert or all."),
-    shared: Path = typer.Option(None, "--shared", help="Folder with eval-data/ "
-                                "(default $EVENTLEDGER_SHARED or ../shared)."),
+    suite: str | None = typer.Option(
+        None, "--suite", help="Public set: plover, petr2, case2021, conflibert or all."
+    ),
+    shared: Path = typer.Option(
+        None, "--shared", help="Folder with eval-data/ (default $EVENTLEDGER_SHARED or ../shared)."
+    ),
     json_out: Path | None = typer.Option(None, "--json", help="Where to write the JSON."),
 ) -> None:
     """Score an export against gold (--gold, --export) or run public benchmark suites."""

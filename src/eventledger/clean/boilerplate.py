@@ -205,10 +205,15 @@ def clean_text(raw: str, has_title: bool = True, density: bool = True) -> Cleane
             if v is None and not EMBED_SIGNATURE.match(paragraphs[i])
         ]
         english = is_english_like(paragraphs)
-        keep = context_pass(
-            [density_class(paragraphs[i], english) for i in candidates],
-            [len(paragraphs[i]) for i in candidates],
-        )
+        classes = [density_class(paragraphs[i], english) for i in candidates]
+        # with no body-like paragraph there is no main region to anchor on: a short text
+        # keeps its sentences ("Zambia extradited him, an official said.") and nothing else
+        if "good" not in classes:
+            classes = [
+                "good" if ends_sentence(paragraphs[i]) and len(words(paragraphs[i])) >= 3 else "bad"
+                for i in candidates
+            ]
+        keep = context_pass(classes, [len(paragraphs[i]) for i in candidates])
         for i, kept in zip(candidates, keep, strict=True):
             if not kept:
                 verdicts[i] = "low-density"

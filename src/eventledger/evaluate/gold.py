@@ -28,8 +28,9 @@ def load_export(folder: Path) -> dict[str, list[dict]]:
 
 def find_article(articles: list[dict], file: str) -> dict | None:
     """The exported article whose source path ends with the gold file name."""
-    return next((a for a in articles if a["source_path"].replace("\\", "/").split("/")[-1] == file),
-                None)
+    return next(
+        (a for a in articles if a["source_path"].replace("\\", "/").split("/")[-1] == file), None
+    )
 
 
 def actor_ok(gold: dict | None, got: dict | None) -> bool | None:
@@ -46,12 +47,16 @@ def actor_ok(gold: dict | None, got: dict | None) -> bool | None:
 
 
 def roles_ok(gold: dict, got: dict) -> tuple[bool | None, bool | None]:
-    straight = (actor_ok(gold.get("source"), got.get("source")),
-                actor_ok(gold.get("target"), got.get("target")))
+    straight = (
+        actor_ok(gold.get("source"), got.get("source")),
+        actor_ok(gold.get("target"), got.get("target")),
+    )
     if not gold.get("symmetric"):
         return straight
-    swapped = (actor_ok(gold.get("source"), got.get("target")),
-               actor_ok(gold.get("target"), got.get("source")))
+    swapped = (
+        actor_ok(gold.get("source"), got.get("target")),
+        actor_ok(gold.get("target"), got.get("source")),
+    )
     return max(straight, swapped, key=lambda pair: sum(bool(x) for x in pair))
 
 
@@ -74,8 +79,11 @@ def status_ok(gold: dict, got: dict) -> bool:
 def match(golds: list[dict], extracted: list[dict], same_type: bool) -> list[tuple[int, int]]:
     """Greedy one-to-one matching, gold items with the fewest candidates first."""
     candidates = {
-        g: [i for i, e in enumerate(extracted)
-            if gold["evidence"] in e["sentence"] and (not same_type or e["type"] == gold["type"])]
+        g: [
+            i
+            for i, e in enumerate(extracted)
+            if gold["evidence"] in e["sentence"] and (not same_type or e["type"] == gold["type"])
+        ]
         for g, gold in enumerate(golds)
     }
     used: set[int] = set()
@@ -91,8 +99,14 @@ def match(golds: list[dict], extracted: list[dict], same_type: bool) -> list[tup
 def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4),
-            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0, "tp": tp, "fp": fp, "fn": fn}
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
 
 
 def published_ok(gold: dict, article: dict) -> bool:
@@ -118,8 +132,10 @@ class Tally:
         self.counts[name] = [right + bool(ok), total + 1]
 
     def rates(self) -> dict[str, dict[str, float]]:
-        return {k: {"accuracy": round(r / t, 4) if t else 0.0, "n": t}
-                for k, (r, t) in self.counts.items()}
+        return {
+            k: {"accuracy": round(r / t, 4) if t else 0.0, "n": t}
+            for k, (r, t) in self.counts.items()
+        }
 
 
 def score(gold_path: Path, export: Path) -> dict[str, Any]:
@@ -151,9 +167,14 @@ def score(gold_path: Path, export: Path) -> dict[str, Any]:
         events = [e for e in data["events"] if e["article_id"] == aid]
         pairs = match(item.get("events", []), events, same_type=True)
         matched = {i for _, i in pairs}
-        optional = {i for _, i in match(item.get("optional_events", []),
-                                        [e for i, e in enumerate(events) if i not in matched],
-                                        same_type=True)}
+        optional = {
+            i
+            for _, i in match(
+                item.get("optional_events", []),
+                [e for i, e in enumerate(events) if i not in matched],
+                same_type=True,
+            )
+        }
         rest = [i for i in range(len(events)) if i not in matched]
         fp = [events[rest[j]] for j in range(len(rest)) if j not in optional]
         ev[0] += len(pairs)
@@ -165,42 +186,69 @@ def score(gold_path: Path, export: Path) -> dict[str, Any]:
             tally.add("source_country", source)
             tally.add("target_country", target)
             if source is False or target is False:
-                argument_errors.append({
-                    "file": item["file"], "type": gold_event["type"],
-                    "evidence": gold_event["evidence"],
-                    "gold": [_code(gold_event.get("source")), _code(gold_event.get("target"))],
-                    "got": [_code(got.get("source")), _code(got.get("target"))]})
+                argument_errors.append(
+                    {
+                        "file": item["file"],
+                        "type": gold_event["type"],
+                        "evidence": gold_event["evidence"],
+                        "gold": [_code(gold_event.get("source")), _code(gold_event.get("target"))],
+                        "got": [_code(got.get("source")), _code(got.get("target"))],
+                    }
+                )
             tally.add("date", date_ok(gold_event, got))
             tally.add("status", status_ok(gold_event, got))
             tally.add("killed", got.get("killed") == gold_event.get("killed"))
             tally.add("injured", got.get("injured") == gold_event.get("injured"))
         hit = {g for g, _ in pairs}
-        misses += [{"file": item["file"], "type": g["type"], "evidence": g["evidence"]}
-                   for k, g in enumerate(item.get("events", [])) if k not in hit]
-        false_positives += [{"file": item["file"], "type": e["type"], "trigger": e.get("trigger"),
-                             "sentence": e["sentence"]} for e in fp]
+        misses += [
+            {"file": item["file"], "type": g["type"], "evidence": g["evidence"]}
+            for k, g in enumerate(item.get("events", []))
+            if k not in hit
+        ]
+        false_positives += [
+            {
+                "file": item["file"],
+                "type": e["type"],
+                "trigger": e.get("trigger"),
+                "sentence": e["sentence"],
+            }
+            for e in fp
+        ]
 
         claims = [c for c in data["claims"] if c["article_id"] == aid]
         cpairs = match(item.get("claims", []), claims, same_type=False)
         cmatched = {i for _, i in cpairs}
-        coptional = {i for _, i in match(item.get("optional_claims", []),
-                                         [c for i, c in enumerate(claims) if i not in cmatched],
-                                         same_type=False)}
+        coptional = {
+            i
+            for _, i in match(
+                item.get("optional_claims", []),
+                [c for i, c in enumerate(claims) if i not in cmatched],
+                same_type=False,
+            )
+        }
         crest = [i for i in range(len(claims)) if i not in cmatched]
         cl[0] += len(cpairs)
         cl[1] += sum(1 for j in range(len(crest)) if j not in coptional)
         cl[2] += len(item.get("claims", [])) - len(cpairs)
         for g, i in cpairs:
             gold_claim, got = item["claims"][g], claims[i]
-            speaker = {"country": gold_claim.get("country"), "sector": None,
-                       "country_alt": gold_claim.get("country_alt", [])}
+            speaker = {
+                "country": gold_claim.get("country"),
+                "sector": None,
+                "country_alt": gold_claim.get("country_alt", []),
+            }
             tally.add("speaker_country", actor_ok(speaker, got.get("speaker")))
             tally.add("stance", got.get("stance") == gold_claim.get("stance"))
     return {
-        "gold": str(gold_path), "export": str(export), "articles": len(gold),
+        "gold": str(gold_path),
+        "export": str(export),
+        "articles": len(gold),
         "missing_articles": missing_articles,
-        "events": prf(*ev), "claims": prf(*cl), "accuracy": tally.rates(),
-        "missed_events": misses, "false_positive_events": false_positives,
+        "events": prf(*ev),
+        "claims": prf(*cl),
+        "accuracy": tally.rates(),
+        "missed_events": misses,
+        "false_positive_events": false_positives,
         "argument_errors": argument_errors,
     }
 

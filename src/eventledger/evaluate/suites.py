@@ -586,7 +586,8 @@ def run_conflibert(shared: Path) -> dict:
     table = f1_table(golds, preds)
     missed = [(t, g) for (t, _), g, e in zip(items, golds, tops, strict=True) if e is None]
     details = {
-        "type_to_class": {t: PENTA_NAMES[c] for t, c in sorted(classes.items())},
+        "type_to_class": {t: PENTA_NAMES[c] for t, c in sorted(classes.items())}
+        | {"REQUEST": "verbal_conflict if the trigger is demand/insist, else statement"},
         "pipeline_errors": found.error_summary(),
         "per_class": table,
         "confusions": confusions(golds, preds),

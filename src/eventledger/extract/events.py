@@ -34,12 +34,48 @@ from eventledger.resolve.lexicon import load_lexicon
 log = logging.getLogger(__name__)
 
 AGENTIVE_VERBS = {
-    "launch", "start", "begin", "carry", "conduct", "stage", "mount", "declare", "continue",
-    "intensify", "escalate", "resume", "sign", "agree", "reach", "hold", "broker", "order",
-    "unleash", "wage", "step", "announce", "open", "deliver", "impose",
+    "launch",
+    "start",
+    "begin",
+    "carry",
+    "conduct",
+    "stage",
+    "mount",
+    "declare",
+    "continue",
+    "intensify",
+    "escalate",
+    "resume",
+    "sign",
+    "agree",
+    "reach",
+    "hold",
+    "broker",
+    "order",
+    "unleash",
+    "wage",
+    "step",
+    "announce",
+    "open",
+    "deliver",
+    "impose",
 }
-BLOCKING_VERBS = {"prevent", "avoid", "stop", "halt", "end", "deter", "condemn",
-                  "refrain", "cease", "oppose", "aim", "plan", "intend", "prepare"}
+BLOCKING_VERBS = {
+    "prevent",
+    "avoid",
+    "stop",
+    "halt",
+    "end",
+    "deter",
+    "condemn",
+    "refrain",
+    "cease",
+    "oppose",
+    "aim",
+    "plan",
+    "intend",
+    "prepare",
+}
 REPORTING_GOVERNORS = {"say", "report", "cite", "call", "describe", "tell", "claim"}
 SYMMETRIC = {"ASSAULT", "AGREE", "CONSULT", "COOPERATE"}
 VERBAL = {"REQUEST", "ACCUSE", "REJECT", "THREATEN", "SUPPORT", "AGREE", "CONSULT", "CONCEDE"}
@@ -48,18 +84,46 @@ FIGHTS = {"ASSAULT", "COERCE"}
 DISPUTES = {"REJECT", "ACCUSE", "THREATEN"}
 FUTURE = {"may", "might", "could", "would", "will", "'ll", "shall"}
 WARN_VERBS = {"warn", "threaten", "vow"}
-NUMBER_WORDS = {w: i for i, w in enumerate((
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen", "twenty"))}
+NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        (
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        )
+    )
+}
 COUNT = r"(\d[\d,]*|" + "|".join(NUMBER_WORDS) + r")"
 VICTIMS = r"(?:\w+\s+){0,3}?"
-KILLED = re.compile(rf"{COUNT}\s+{VICTIMS}(?:were |have been |had been |was )?"
-                    r"(?:killed|died|dead|deaths)\b|(?:killing|killed)\s+(?:at least\s+)?"
-                    + COUNT + r"\b", re.I)
-INJURED = re.compile(rf"{COUNT}\s+{VICTIMS}(?:were |have been |was )?"
-                     r"(?:injured|wounded|hurt)\b|(?:injuring|wounding)\s+(?:at least\s+)?"
-                     + COUNT + r"\b", re.I)
+KILLED = re.compile(
+    rf"{COUNT}\s+{VICTIMS}(?:were |have been |had been |was )?"
+    r"(?:killed|died|dead|deaths)\b|(?:killing|killed)\s+(?:at least\s+)?" + COUNT + r"\b",
+    re.I,
+)
+INJURED = re.compile(
+    rf"{COUNT}\s+{VICTIMS}(?:were |have been |was )?"
+    r"(?:injured|wounded|hurt)\b|(?:injuring|wounding)\s+(?:at least\s+)?" + COUNT + r"\b",
+    re.I,
+)
 
 
 def event_id(article_id: str, sentence: int, token: int, type_: str) -> str:
@@ -83,8 +147,9 @@ def _satisfied(token: Token, trigger: Trigger) -> bool:
     if kind == "obj":
         return any(o.lemma_.lower() in values or o.lower_ in values for o in _objects(token))
     if kind == "prep":
-        return any(c.dep_ in ("prep", "prt", "agent") and c.lower_ in values
-                   for c in token.children)
+        return any(
+            c.dep_ in ("prep", "prt", "agent") and c.lower_ in values for c in token.children
+        )
     if kind == "gov":
         governor = _governor(token)
         return governor is not None and governor.lemma_.lower() in values
@@ -100,8 +165,10 @@ def match_trigger(token: Token) -> Trigger | None:
     table = triggers()
     for key in {(token.lemma_.lower(), pos), (token.lower_, pos)}:
         for trigger in table.get(key, []):
+            if not follows(token, trigger.rest):
+                continue
             head = token.doc[token.i + len(trigger.rest)] if pos == "NOUN" else token
-            if follows(token, trigger.rest) and _satisfied(head, trigger):
+            if _satisfied(head, trigger):
                 return trigger
     return None
 
@@ -161,6 +228,9 @@ def arguments(head: Token, trigger: Trigger) -> tuple[Token | None, Token | None
     if trigger.requires and trigger.requires[0] == "agent":
         return head, None
     target = prep_object(head, "on", "against", "of", "with", "between")
+    if target is None and head.dep_ == "pobj" and head.head.lower_ == "under":
+        # "Stepanakert is under artillery fire": the subject is the target
+        target = subject(head.head.head)
     if target is not None and target.lemma_.lower() in ("region", "area", "kind", "part"):
         target = None
     return _nominal_source(head), target
@@ -179,8 +249,9 @@ def _nominal_source(head: Token) -> Token | None:
             if agent is not None:
                 return agent
         if c.dep_ in ("amod", "compound", "npadvmod") and c.i < head.i:
-            named = next((t for t in c.subtree if t.ent_id_ or t.ent_type_ in ("NORP", "GPE")),
-                         None)
+            named = next(
+                (t for t in c.subtree if t.ent_id_ or t.ent_type_ in ("NORP", "GPE")), None
+            )
             if named is not None:
                 return named
     node = head
@@ -209,8 +280,10 @@ def blocked(head: Token, trigger: Trigger) -> str | None:
         return "negated"
     clause = head.head if head.dep_ == "conj" else head
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
-    if trigger.pos == "VERB" and infinitive and not (
-        clause.dep_ == "xcomp" and clause.head.lemma_.lower() in AGENTIVE_VERBS
+    if (
+        trigger.pos == "VERB"
+        and infinitive
+        and not (clause.dep_ == "xcomp" and clause.head.lemma_.lower() in AGENTIVE_VERBS)
     ):
         return "infinitive (purpose or intention)"
     for node in _ancestors(head):
@@ -248,8 +321,9 @@ def threats(sent: Span, record: Sentence, article: Article, mentions: Mentions) 
             continue
         clause = next((c for c in token.children if c.dep_ in ("ccomp", "xcomp")), None)
         announced = clause is not None and (
-            modal(clause) in FUTURE or any(c.dep_ == "aux" and c.lower_ == "to"
-                                           for c in clause.children))
+            modal(clause) in FUTURE
+            or any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+        )
         source_tok = subject(token)
         source = resolve(source_tok, mentions) if source_tok is not None else None
         if source is None:
@@ -267,26 +341,64 @@ def threats(sent: Span, record: Sentence, article: Article, mentions: Mentions) 
         if frame is not None and status == "reported":
             status = "denied" if frame[2] == "deny" else "claimed"
             claimed_by = resolve(frame[1], mentions) if frame[1] is not None else None
-        out.append(_event(article, record, token, type_, mode, source, target, None, status,
-                          claimed_by, 0.6, token.text))
+        out.append(
+            _event(
+                article,
+                record,
+                token,
+                type_,
+                mode,
+                source,
+                target,
+                None,
+                status,
+                claimed_by,
+                0.6,
+                token.text,
+            )
+        )
     return out
 
 
-def _event(article: Article, record: Sentence, token: Token, type_: str, mode: str | None,
-           source: Actor | None, target: Actor | None, place: Location | None, status: str,
-           claimed_by: Actor | None, confidence: float, trigger: str,
-           killed: int | None = None, injured: int | None = None) -> Event:
+def _event(
+    article: Article,
+    record: Sentence,
+    token: Token,
+    type_: str,
+    mode: str | None,
+    source: Actor | None,
+    target: Actor | None,
+    place: Location | None,
+    status: str,
+    claimed_by: Actor | None,
+    confidence: float,
+    trigger: str,
+    killed: int | None = None,
+    injured: int | None = None,
+) -> Event:
     return Event(
         event_id=event_id(article.article_id, record.index, token.i, type_),
-        article_id=article.article_id, type=type_, sentence=record.text, start=record.start,
-        end=record.end, mode=mode, source=source, target=target, location=place,
-        killed=killed, injured=injured, status=status,
+        article_id=article.article_id,
+        type=type_,
+        sentence=record.text,
+        start=record.start,
+        end=record.end,
+        mode=mode,
+        source=source,
+        target=target,
+        location=place,
+        killed=killed,
+        injured=injured,
+        status=status,
         claimed_by=claimed_by if status in ("claimed", "denied") else None,
-        confidence=confidence, trigger=trigger)
+        confidence=confidence,
+        trigger=trigger,
+    )
 
 
-def sentence_events(sent: Span, record: Sentence, article: Article,
-                    mentions: Mentions) -> list[tuple[Token, Event]]:
+def sentence_events(
+    sent: Span, record: Sentence, article: Article, mentions: Mentions
+) -> list[tuple[Token, Event]]:
     found: list[tuple[Token, Event]] = []
     according = according_to(sent)
     for token in sent:
@@ -301,6 +413,8 @@ def sentence_events(sent: Span, record: Sentence, article: Article,
             log.debug("no event for %r in %r: %s", token.text, record.text[:80], reason)
             continue
         source_tok, target_tok = arguments(head, trigger)
+        if target_tok is not None and match_trigger(target_tok) is not None:
+            target_tok = None  # "fought a war": the war is the act, not its target
         source = resolve(source_tok, mentions) if source_tok is not None else None
         target = resolve(target_tok, mentions) if target_tok is not None else None
         if trigger.type == "MOBILIZE" and target_tok is not None and target_tok.dep_ == "dobj":
@@ -308,8 +422,11 @@ def sentence_events(sent: Span, record: Sentence, article: Article,
             if source is not None and target is not None and target.sector == "MIL":
                 source = Actor(source.name, source.country, "MIL")
             target = None
-        if trigger.type in VERBAL and source is None and not (
-                trigger.pos == "NOUN" and trigger.type == "AGREE"):
+        if (
+            trigger.type in VERBAL
+            and source is None
+            and not (trigger.pos == "NOUN" and trigger.type == "AGREE")
+        ):
             log.debug("no event for %r: a verbal act needs an actor as its author", token.text)
             continue
         type_, status, claimed_by = trigger.type, "reported", None
@@ -320,8 +437,13 @@ def sentence_events(sent: Span, record: Sentence, article: Article,
             status = "denied" if stance == "deny" else "claimed"
         elif according is not None:
             status, claimed_by = "claimed", resolve(according, mentions)
-        verb = head if trigger.pos == "VERB" else head.head if head.dep_ in (
-            "nsubj", "nsubjpass", "dobj") else head
+        verb = (
+            head
+            if trigger.pos == "VERB"
+            else head.head
+            if head.dep_ in ("nsubj", "nsubjpass", "dobj")
+            else head
+        )
         if modal(verb) in FUTURE:
             status = "threatened"
             if type_ in CONFLICT:
@@ -330,11 +452,21 @@ def sentence_events(sent: Span, record: Sentence, article: Article,
                 claimed_by = None
         tolls = type_ == "ASSAULT"
         event = _event(
-            article, record, head, type_, trigger.mode or _noun_mode(head), source, target,
-            location(head, sent), status, claimed_by,
-            _confidence(source, target, trigger, status), " ".join((token.text, *trigger.rest)),
+            article,
+            record,
+            head,
+            type_,
+            trigger.mode or _noun_mode(head),
+            source,
+            target,
+            location(head, sent),
+            status,
+            claimed_by,
+            _confidence(source, target, trigger, status),
+            " ".join((token.text, *trigger.rest)),
             count(KILLED, record.text) if tolls else None,
-            count(INJURED, record.text) if tolls else None)
+            count(INJURED, record.text) if tolls else None,
+        )
         found.append((head, event))
     return found
 
@@ -344,8 +476,9 @@ def merge_linked(found: list[tuple[Token, Event]]) -> list[Event]:
     kept: list[tuple[Token, Event]] = []
     for head, event in found:
         bare = event.source is None and event.target is None
-        twin = next((k for k in kept
-                     if k[1].type == event.type and (bare or _linked(k[0], head))), None)
+        twin = next(
+            (k for k in kept if k[1].type == event.type and (bare or _linked(k[0], head))), None
+        )
         if twin is None:
             kept.append((head, event))
             continue
@@ -367,25 +500,40 @@ def _linked(a: Token, b: Token) -> bool:
     return False
 
 
-def article_dyad(events: list[Event]) -> tuple[str, str] | None:
-    """The article's main conflict pair: the commonest attacker and its commonest other side."""
+def article_dyad(events: list[Event], title: str | None) -> tuple[str, str] | None:
+    """The article's main conflict pair: the commonest attacker and its commonest other
+    side, with the states the headline names counted twice over."""
     fights = [e for e in events if e.type in FIGHTS]
     sources = Counter(e.source.country for e in fights if e.source and e.source.country)
     if not sources:
         return None
-    first = sources.most_common(1)[0][0]
+    headline = Counter(_headline_states(title or ""))
+    first = (sources + headline).most_common(1)[0][0]
     others = Counter(e.target.country for e in fights if e.target and e.target.country)
     others.update(sources)
+    others.update({code: 2 * n for code, n in headline.items()})
     second = next((c for c, _ in others.most_common() if c != first), None)
     return (first, second) if second else None
 
 
-def fill_implicit(events: list[Event]) -> None:
+def _headline_states(title: str) -> list[str]:
+    """Country codes of states and demonyms named in a headline."""
+    lexicon = load_lexicon()
+    words = title.replace("’", "'").replace("'s", "").split()
+    codes = []
+    for word in words:
+        entry = lexicon.by_phrase.get(word.strip(',.:;!?"').lower())
+        if entry is not None and entry.kind in ("country", "demonym") and entry.country:
+            codes.append(entry.country)
+    return codes
+
+
+def fill_implicit(events: list[Event], title: str | None = None) -> None:
     """Unwritten sides of fighting (and of denials, accusations, threats between the sides)
     come from the article's main pair, named in brackets as the spec's gold does, with
     lower confidence: "the fighting continues" is between the two sides the article covers.
     """
-    dyad = article_dyad(events)
+    dyad = article_dyad(events, title)
     if dyad is None:
         return
     lexicon = load_lexicon()
@@ -431,7 +579,7 @@ def extract_events(article: Article, doc: Doc, sents: list[Sentence]) -> list[Ev
     for sent, record in aligned(doc, sents):
         found = sentence_events(sent, record, article, mentions)
         events += merge_linked(found) + threats(sent, record, article, mentions)
-    fill_implicit(events)
+    fill_implicit(events, article.title)
     seen: set[str] = set()
     unique = []
     for event in events:
@@ -446,7 +594,13 @@ def _noun_mode(head: Token) -> str | None:
     for c in head.children:
         lemma = c.lemma_.lower()
         if c.dep_ in ("compound", "amod") and lemma in (
-            "missile", "artillery", "drone", "air", "rocket", "mortar", "ground"
+            "missile",
+            "artillery",
+            "drone",
+            "air",
+            "rocket",
+            "mortar",
+            "ground",
         ):
             return {"rocket": "missile", "mortar": "artillery"}.get(lemma, lemma)
     return None

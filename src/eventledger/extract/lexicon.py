@@ -30,8 +30,7 @@ def _trigger(row: list[str]) -> Trigger:
     if len(row) > 4 and "=" in row[4]:
         kind, values = row[4].strip().split("=", 1)
         requires = (kind, frozenset(values.split("|")))
-    return Trigger(words[0], tuple(words[1:]), pos, type_, None if mode == "-" else mode,
-                   requires)
+    return Trigger(words[0], tuple(words[1:]), pos, type_, None if mode == "-" else mode, requires)
 
 
 @cache

@@ -26,6 +26,8 @@ def prep_object(token: Token, *preps: str) -> Token | None:
 def follows(token: Token, words: tuple[str, ...]) -> bool:
     """The words after `token` are `words` (lemma or lower form)."""
     doc = token.doc
+    if token.i + len(words) >= len(doc):
+        return False
     for offset, word in enumerate(words, 1):
         i = token.i + offset
         if i >= len(doc) or word not in (doc[i].lemma_.lower(), doc[i].lower_):

@@ -9,6 +9,7 @@ fuller mention (`Mentions`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -84,8 +85,13 @@ def _entry(token: Token) -> LexEntry | None:
 
 
 def _sectors(span: Span) -> str | None:
-    text = " " + " ".join(t.lower_ for t in span) + " "
-    return next((value for word, value in sector_words() if f" {word} " in text), None)
+    """The sector of the longest sector word in the phrase, whole words only
+    ("anti-government protesters" are not the government)."""
+    text = span.text.lower()
+    for word, value in sector_words():
+        if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
+            return value
+    return None
 
 
 def resolve(head: Token, mentions: Mentions | None = None) -> Actor | None:
@@ -97,6 +103,9 @@ def resolve(head: Token, mentions: Mentions | None = None) -> Actor | None:
     country = body_sector = person_sector = None
     state = person = False
     for token in span:
+        if token.dep_ == "poss" and token.pos_ == "PRON" and country is None:
+            owner = _pronoun(token, mentions)  # "its forces": the forces of what "its" is
+            country = owner.country if owner is not None else None
         entry = _entry(token)
         if entry is None:
             continue
@@ -130,8 +139,11 @@ def resolve(head: Token, mentions: Mentions | None = None) -> Actor | None:
 
 def _is_back_reference(token: Token) -> bool:
     """A bare common noun with only a determiner ("the ministry", "the army")."""
-    return token.pos_ == "NOUN" and not token.ent_type_ and all(
-        c.dep_ == "det" for c in token.children)
+    return (
+        token.pos_ == "NOUN"
+        and not token.ent_type_
+        and all(c.dep_ == "det" for c in token.children)
+    )
 
 
 def _pronoun(head: Token, mentions: Mentions) -> Actor | None:
@@ -141,10 +153,12 @@ def _pronoun(head: Token, mentions: Mentions) -> Actor | None:
     frame = reporting_frame(head)
     if frame is not None and frame[1] is not None and frame[1].i != head.i:
         speaker = frame[1]
-        if (speaker.ent_type_ == "PERSON") == (word in PERSON_PRONOUNS) and \
-                speaker.lower_ not in PERSON_PRONOUNS | BODY_PRONOUNS:
-            found = resolve(speaker, Mentions(mentions.people, mentions.last_person,
-                                              list(mentions.bodies)))
+        if (speaker.ent_type_ == "PERSON") == (
+            word in PERSON_PRONOUNS
+        ) and speaker.lower_ not in PERSON_PRONOUNS | BODY_PRONOUNS:
+            found = resolve(
+                speaker, Mentions(mentions.people, mentions.last_person, list(mentions.bodies))
+            )
             if found is not None and found.country:
                 return replace(found, name=head.text)
     if word in PERSON_PRONOUNS:

@@ -134,6 +134,15 @@ def load_lexicon() -> Lexicon:
         )
     for row in _rows("people.jsonl"):
         phrases = _variants([row["name"], *row.get("aliases", [])])
-        entries.append(LexEntry(f"person:{row['name']}", "PERSON", row["name"], row.get("country"),
-                                row.get("sector"), "person", phrases))
+        entries.append(
+            LexEntry(
+                f"person:{row['name']}",
+                "PERSON",
+                row["name"],
+                row.get("country"),
+                row.get("sector"),
+                "person",
+                phrases,
+            )
+        )
     return Lexicon(entries)

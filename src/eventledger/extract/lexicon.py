@@ -23,6 +23,15 @@ def _tsv(name: str) -> list[list[str]]:
     return [ln.split("\t") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
+def trigger_files() -> list[str]:
+    """``triggers.tsv`` and every ``triggers.*.tsv`` beside it, so lexicons can be added."""
+    data = resources.files("eventledger.data")
+    extra = sorted(p.name for p in data.iterdir()
+                   if p.name.startswith("triggers.") and p.name.endswith(".tsv")
+                   and p.name != "triggers.tsv")
+    return ["triggers.tsv", *extra]
+
+
 def _trigger(row: list[str]) -> Trigger:
     phrase, pos, type_, mode = (cell.strip() for cell in row[:4])
     words = phrase.lower().split()
@@ -37,7 +46,8 @@ def _trigger(row: list[str]) -> Trigger:
 def triggers() -> dict[tuple[str, str], list[Trigger]]:
     """(first lemma, pos) -> triggers, longest and most constrained first."""
     table: dict[tuple[str, str], list[Trigger]] = {}
-    for row in _tsv("triggers.tsv"):
+    rows = [row for name in trigger_files() for row in _tsv(name)]
+    for row in rows:
         trigger = _trigger(row)
         table.setdefault((trigger.lemma, trigger.pos), []).append(trigger)
     for items in table.values():

@@ -77,13 +77,24 @@ def status_ok(gold: dict, got: dict) -> bool:
 
 
 def match(golds: list[dict], extracted: list[dict], same_type: bool) -> list[tuple[int, int]]:
-    """Greedy one-to-one matching, gold items with the fewest candidates first."""
+    """Greedy one-to-one matching, gold items with the fewest candidates first; among
+    candidates in one sentence, those whose trigger or reporting verb is inside the gold
+    evidence come first (several claims or events often share a sentence)."""
+
+    def closeness(gold: dict, item: dict) -> int:
+        word = (item.get("trigger") or item.get("verb") or "").split(" ")[0].lower()
+        return 0 if word and word in gold["evidence"].lower() else 1
+
     candidates = {
-        g: [
-            i
-            for i, e in enumerate(extracted)
-            if gold["evidence"] in e["sentence"] and (not same_type or e["type"] == gold["type"])
-        ]
+        g: sorted(
+            (
+                i
+                for i, e in enumerate(extracted)
+                if gold["evidence"] in e["sentence"]
+                and (not same_type or e["type"] == gold["type"])
+            ),
+            key=lambda i, gold=gold: closeness(gold, extracted[i]),
+        )
         for g, gold in enumerate(golds)
     }
     used: set[int] = set()
@@ -148,6 +159,7 @@ def score(gold_path: Path, export: Path) -> dict[str, Any]:
     misses: list[dict] = []
     false_positives: list[dict] = []
     argument_errors: list[dict] = []
+    claim_errors: list[dict] = []
     for item in gold:
         article = find_article(data["articles"], item["file"])
         if article is None:
@@ -237,8 +249,27 @@ def score(gold_path: Path, export: Path) -> dict[str, Any]:
                 "sector": None,
                 "country_alt": gold_claim.get("country_alt", []),
             }
-            tally.add("speaker_country", actor_ok(speaker, got.get("speaker")))
+            speaker_ok = actor_ok(speaker, got.get("speaker"))
+            tally.add("speaker_country", speaker_ok)
             tally.add("stance", got.get("stance") == gold_claim.get("stance"))
+            if speaker_ok is False or got.get("stance") != gold_claim.get("stance"):
+                claim_errors.append(
+                    {
+                        "file": item["file"],
+                        "evidence": gold_claim["evidence"],
+                        "gold": [
+                            gold_claim.get("speaker"),
+                            gold_claim.get("country"),
+                            gold_claim.get("stance"),
+                        ],
+                        "got": [
+                            got["speaker"].get("name"),
+                            got["speaker"].get("country"),
+                            got.get("stance"),
+                            got.get("verb"),
+                        ],
+                    }
+                )
     return {
         "gold": str(gold_path),
         "export": str(export),
@@ -250,6 +281,7 @@ def score(gold_path: Path, export: Path) -> dict[str, Any]:
         "missed_events": misses,
         "false_positive_events": false_positives,
         "argument_errors": argument_errors,
+        "claim_errors": claim_errors,
     }
 
 

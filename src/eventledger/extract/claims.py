@@ -35,6 +35,25 @@ def content_of(verb: Token, sent: Span) -> str:
     return ""
 
 
+URGING = {"urge", "call", "demand", "appeal", "ask"}
+
+
+def content_stance(verb: Token) -> str:
+    """A plain "said" takes its stance from what was said: "X must stop", "there is a
+    need for a ceasefire" and a reported appeal urge; anything else asserts."""
+    comp = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None)
+    if comp is None:
+        return "assert"
+    lemmas = {t.lemma_.lower() for t in comp.subtree}
+    if (
+        any(c.lower_ == "must" for c in comp.children)
+        or comp.lemma_.lower() in URGING
+        or ("need" in lemmas and "for" in lemmas)
+    ):
+        return "urge"
+    return "assert"
+
+
 def extract_claims(article: Article, doc: Doc, sents: list[Sentence]) -> list[Claim]:
     claims: list[Claim] = []
     last: Actor | None = None
@@ -56,6 +75,8 @@ def extract_claims(article: Article, doc: Doc, sents: list[Sentence]) -> list[Cl
                 continue
             last = speaker
             content = content_of(verb, sent) if lemma != "according to" else sent.text
+            if stance == "assert":
+                stance = content_stance(verb)
             quoted = any(ch in content for ch in QUOTES) or any(ch in sent.text for ch in QUOTES)
             claims.append(
                 Claim(

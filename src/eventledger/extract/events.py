@@ -501,16 +501,27 @@ def _linked(a: Token, b: Token) -> bool:
 
 
 def article_dyad(events: list[Event], title: str | None) -> tuple[str, str] | None:
-    """The article's main conflict pair: the commonest attacker and its commonest other
-    side, with the states the headline names counted twice over."""
+    """The article's main conflict pair: its commonest attacker (headline states count
+    too), and the side that attacker's acts are aimed at, else the state the headline
+    and the other targets name most."""
     fights = [e for e in events if e.type in FIGHTS]
     sources = Counter(e.source.country for e in fights if e.source and e.source.country)
     if not sources:
         return None
     headline = Counter(_headline_states(title or ""))
     first = (sources + headline).most_common(1)[0][0]
+    aimed = Counter(
+        e.target.country
+        for e in fights
+        if e.target
+        and e.target.country
+        and e.source
+        and e.source.country == first
+        and e.target.country != first
+    )
+    if aimed:
+        return first, aimed.most_common(1)[0][0]
     others = Counter(e.target.country for e in fights if e.target and e.target.country)
-    others.update(sources)
     others.update({code: 2 * n for code, n in headline.items()})
     second = next((c for c, _ in others.most_common() if c != first), None)
     return (first, second) if second else None

@@ -26,9 +26,11 @@ def _tsv(name: str) -> list[list[str]]:
 def trigger_files() -> list[str]:
     """``triggers.tsv`` and every ``triggers.*.tsv`` beside it, so lexicons can be added."""
     data = resources.files("eventledger.data")
-    extra = sorted(p.name for p in data.iterdir()
-                   if p.name.startswith("triggers.") and p.name.endswith(".tsv")
-                   and p.name != "triggers.tsv")
+    extra = sorted(
+        p.name
+        for p in data.iterdir()
+        if p.name.startswith("triggers.") and p.name.endswith(".tsv") and p.name != "triggers.tsv"
+    )
     return ["triggers.tsv", *extra]
 
 

@@ -126,6 +126,10 @@ def resolve(head: Token, mentions: Mentions | None = None) -> Actor | None:
         known = mentions.people.get(head.lower_) or mentions.people.get(span[-1].lower_)
         if known is not None:
             country, sector = known.country, sector or known.sector
+    if person and country is None:
+        title = _appositive(head)  # "Toivo Klaar, the EU's special representative"
+        if title is not None:
+            country, sector = title.country, sector or title.sector
     if country is None and _is_back_reference(head):
         antecedent = mentions.body(head.lemma_.lower())
         if antecedent is not None:
@@ -135,6 +139,32 @@ def resolve(head: Token, mentions: Mentions | None = None) -> Actor | None:
     actor = Actor(span.text, country, sector)
     mentions.remember(actor, person)
     return actor
+
+
+def _appositive(head: Token) -> Actor | None:
+    """What a person's appositive title says of them: its state or body and sector."""
+    appos = next((c for c in head.children if c.dep_ == "appos"), None)
+    if appos is None:
+        return None
+    tokens = list(appos.subtree)
+    span = head.doc[tokens[0].i : tokens[-1].i + 1]
+    country = next(
+        (
+            e.actor or e.country
+            for t in span
+            if (e := _entry(t)) and e.kind != "person" and (e.actor or e.country)
+        ),
+        None,
+    )
+    sector = next(
+        (
+            e.sector
+            for t in span
+            if (e := _entry(t)) and e.kind in ("organisation", "institution") and e.sector
+        ),
+        None,
+    )
+    return Actor(span.text, country, _sectors(span) or sector) if country else None
 
 
 def _is_back_reference(token: Token) -> bool:

@@ -23,3 +23,16 @@ def test_user_errors_are_one_line(tmp_path):
     assert proc.returncode == 1 and "no store" in proc.stderr and "Traceback" not in proc.stderr
     proc = cli("export", "--db", str(tmp_path / "none.duckdb"), check=False)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
+
+
+def test_store_in_use_is_one_line(tmp_path):
+    import duckdb
+
+    db = tmp_path / "busy.duckdb"
+    holder = duckdb.connect(str(db))
+    try:
+        proc = cli("stats", "--db", str(db), check=False)
+    finally:
+        holder.close()
+    assert proc.returncode == 1
+    assert "cannot open the store" in proc.stderr and "Traceback" not in proc.stderr

@@ -1,3 +1,3 @@
-from eventledger.cli import app
+from eventledger.cli import main
 
-app()
+main()

@@ -23,7 +23,7 @@ from eventledger.export import export_all
 from eventledger.export.writers import FORMATS
 from eventledger.ingest.readers import DEFAULT_MAX_BYTES
 from eventledger.pipeline import DEFAULT_BATCH, RunReport, count_inputs, run
-from eventledger.store import Store
+from eventledger.store import Store, StoreError
 
 app = typer.Typer(
     add_completion=False,
@@ -31,6 +31,15 @@ app = typer.Typer(
     help="Turn scraped conflict news into a sourced ledger of events.",
 )
 console = Console(stderr=True, soft_wrap=True)
+
+
+def main() -> None:
+    """Entry point: user-facing failures (a store in use, unwritable paths) are one line."""
+    try:
+        app()
+    except StoreError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise SystemExit(1) from None
 DB_HELP = "DuckDB store file (created if missing)."
 DEFAULT_DB = "eventledger.duckdb"
 

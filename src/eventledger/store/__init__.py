@@ -1,5 +1,5 @@
 """Store: the DuckDB file that holds articles, sentences, entities, events, claims, runs."""
 
-from eventledger.store.duck import Store
+from eventledger.store.duck import Store, StoreError
 
-__all__ = ["Store"]
+__all__ = ["Store", "StoreError"]

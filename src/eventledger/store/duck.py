@@ -60,12 +60,20 @@ def _row(record: Any, run_id: str | None = None) -> dict[str, Any]:
     return row
 
 
+class StoreError(RuntimeError):
+    """The store file cannot be opened; the message is the user-facing reason."""
+
+
 class Store:
     def __init__(self, path: str | Path):
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(self.path)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.con = duckdb.connect(self.path)
+        except (OSError, duckdb.Error) as exc:
+            first = str(exc).splitlines()[0]
+            raise StoreError(f"cannot open the store {self.path}: {first}") from exc
         self.con.execute(SCHEMA)
 
     def close(self) -> None:

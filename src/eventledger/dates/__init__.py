@@ -1,0 +1,1 @@
+"""Dates: temporal expressions (TIMEX3-style) and article publication dates."""

@@ -4,34 +4,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from eventledger.export.writers import export_all
 from eventledger.ingest.readers import DEFAULT_MAX_BYTES, content_id, read_inputs
 from eventledger.pipeline import process_batch
-from eventledger.records import (
-    Article,
-    BatchResult,
-    Claim,
-    Document,
-    Entity,
-    Event,
-    Problem,
-    Sentence,
-)
+from eventledger.records import BatchResult, Document, Problem
 
 
-@dataclass
-class Ledger:
-    """Typed records of one processing call."""
-
-    articles: list[Article] = field(default_factory=list)
-    sentences: list[Sentence] = field(default_factory=list)
-    entities: list[Entity] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+class Ledger(BatchResult):
+    """Typed records of one processing call: articles, sentences, entities, events,
+    claims, and the problems met on the way."""
 
     def export(self, out: str | Path) -> dict[str, Path]:
         """Write the contract's JSONL, CSV and Parquet files to `out`."""
@@ -78,12 +61,6 @@ def process(
         for found in read_inputs(paths, metadata=metadata, max_bytes=max_bytes):
             (docs if isinstance(found, Document) else problems).append(found)
     unique = list({d.article_id: d for d in docs}.values())
-    result: BatchResult = process_batch(unique)
-    return Ledger(
-        result.articles,
-        result.sentences,
-        result.entities,
-        result.events,
-        result.claims,
-        problems + result.problems,
-    )
+    result = process_batch(unique)
+    result.problems = problems + result.problems
+    return Ledger(**vars(result))

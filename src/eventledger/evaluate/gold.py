@@ -107,6 +107,17 @@ def match(golds: list[dict], extracted: list[dict], same_type: bool) -> list[tup
     return pairs
 
 
+def align(golds: list[dict], optional: list[dict], extracted: list[dict],
+          same_type: bool) -> tuple[list[tuple[int, int]], list[dict]]:
+    """Matched (gold, extracted) index pairs, and the extracted items that are false
+    positives: neither matched to gold nor to an optional gold item."""
+    pairs = match(golds, extracted, same_type)
+    matched = {i for _, i in pairs}
+    rest = [e for i, e in enumerate(extracted) if i not in matched]
+    borderline = {i for _, i in match(optional, rest, same_type)}
+    return pairs, [e for j, e in enumerate(rest) if j not in borderline]
+
+
 def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
@@ -177,18 +188,7 @@ def score(gold_path: Path, export: Path) -> dict[str, Any]:
             tally.add("published", published_ok(item, article))
 
         events = [e for e in data["events"] if e["article_id"] == aid]
-        pairs = match(item.get("events", []), events, same_type=True)
-        matched = {i for _, i in pairs}
-        optional = {
-            i
-            for _, i in match(
-                item.get("optional_events", []),
-                [e for i, e in enumerate(events) if i not in matched],
-                same_type=True,
-            )
-        }
-        rest = [i for i in range(len(events)) if i not in matched]
-        fp = [events[rest[j]] for j in range(len(rest)) if j not in optional]
+        pairs, fp = align(item.get("events", []), item.get("optional_events", []), events, True)
         ev[0] += len(pairs)
         ev[1] += len(fp)
         ev[2] += len(item.get("events", [])) - len(pairs)
@@ -228,19 +228,9 @@ def score(gold_path: Path, export: Path) -> dict[str, Any]:
         ]
 
         claims = [c for c in data["claims"] if c["article_id"] == aid]
-        cpairs = match(item.get("claims", []), claims, same_type=False)
-        cmatched = {i for _, i in cpairs}
-        coptional = {
-            i
-            for _, i in match(
-                item.get("optional_claims", []),
-                [c for i, c in enumerate(claims) if i not in cmatched],
-                same_type=False,
-            )
-        }
-        crest = [i for i in range(len(claims)) if i not in cmatched]
+        cpairs, cfp = align(item.get("claims", []), item.get("optional_claims", []), claims, False)
         cl[0] += len(cpairs)
-        cl[1] += sum(1 for j in range(len(crest)) if j not in coptional)
+        cl[1] += len(cfp)
         cl[2] += len(item.get("claims", [])) - len(cpairs)
         for g, i in cpairs:
             gold_claim, got = item["claims"][g], claims[i]

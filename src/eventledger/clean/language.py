@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import py3langid
+from spacy.lang.en.stop_words import STOP_WORDS
 
 MIN_CHARS = 40
+SHORT_CHARS = 300  # below this the character model is unsure; English stop words decide
 
 
 def detect_language(text: str) -> str | None:
@@ -12,5 +14,8 @@ def detect_language(text: str) -> str | None:
     sample = text[:4000]
     if len(sample.strip()) < MIN_CHARS:
         return None
+    words = sample.lower().split()
+    if len(sample) < SHORT_CHARS and sum(w in STOP_WORDS for w in words) / len(words) >= 0.2:
+        return "en"
     lang, _ = py3langid.classify(sample)
     return lang

@@ -157,18 +157,21 @@ def _satisfied(token: Token, trigger: Trigger) -> bool:
 
 
 def match_trigger(token: Token) -> Trigger | None:
-    pos = "VERB" if token.pos_ == "VERB" else "NOUN" if token.pos_ in ("NOUN", "PROPN") else None
-    if pos is None:
-        return None
-    if _after_cease(token):
+    """The longest trigger starting at `token`. A verb trigger needs a verb; a noun phrase
+    trigger ("joint exercises", "martial law") needs its last word to be a noun."""
+    if _after_cease(token) or token.is_punct:
         return None
     table = triggers()
-    for key in {(token.lemma_.lower(), pos), (token.lower_, pos)}:
+    keys = [(word, pos) for pos in ("VERB", "NOUN") for word in (token.lemma_.lower(),
+                                                                  token.lower_)]
+    for key in dict.fromkeys(keys):
         for trigger in table.get(key, []):
             if not follows(token, trigger.rest):
                 continue
-            head = token.doc[token.i + len(trigger.rest)] if pos == "NOUN" else token
-            if _satisfied(head, trigger):
+            head = token.doc[token.i + len(trigger.rest)] if trigger.pos == "NOUN" else token
+            wanted = ("VERB",) if trigger.pos == "VERB" else ("NOUN", "PROPN")
+            if head.pos_ in wanted and (trigger.rest or token.pos_ in wanted) and _satisfied(
+                    head, trigger):
                 return trigger
     return None
 
@@ -401,10 +404,14 @@ def sentence_events(
 ) -> list[tuple[Token, Event]]:
     found: list[tuple[Token, Event]] = []
     according = according_to(sent)
+    covered: set[int] = set()  # words of a longer phrase already matched ("hunger strike")
     for token in sent:
+        if token.i in covered:
+            continue
         trigger = match_trigger(token)
         if trigger is None:
             continue
+        covered.update(range(token.i, token.i + len(trigger.rest) + 1))
         head = token.doc[token.i + len(trigger.rest)] if trigger.pos == "NOUN" else token
         reason = blocked(head, trigger)
         if reason is None and _warn_frame(head) is not None:

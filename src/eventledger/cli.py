@@ -40,6 +40,8 @@ def main() -> None:
     except StoreError as exc:
         console.print(f"[red]{exc}[/red]")
         raise SystemExit(1) from None
+
+
 DB_HELP = "DuckDB store file (created if missing)."
 DEFAULT_DB = "eventledger.duckdb"
 
@@ -256,7 +258,7 @@ def eval_cmd(
     gold: Path | None = typer.Option(None, "--gold", help="Gold JSON in the contract's format."),
     export: Path | None = typer.Option(None, "--export", help="Export folder to score."),
     suite: str | None = typer.Option(
-        None, "--suite", help="Public set: plover, petr2, case2021, conflibert or all."
+        None, "--suite", help="plover, petr2, case2021, conflibert, timex, dating or all."
     ),
     shared: Path = typer.Option(
         None, "--shared", help="Folder with eval-data/ (default $EVENTLEDGER_SHARED or ../shared)."
@@ -278,15 +280,22 @@ def eval_cmd(
         path = json_out or export / "eval.json"
     elif suite is not None:
         from eventledger.evaluate.suites import SUITES, run_all, run_suite
+        from eventledger.evaluate.time_suites import TIME_SUITES, run_time_suite
 
         root = shared or _shared_default()
         if not (root / "eval-data").is_dir():
             console.print(f"[red]no eval-data/ under {root} (use --shared)[/red]")
             raise typer.Exit(code=2)
-        if suite not in (*SUITES, "all"):
-            console.print(f"[red]unknown suite {suite!r}: {', '.join(SUITES)} or all[/red]")
+        names = (*SUITES, *TIME_SUITES)
+        if suite not in (*names, "all"):
+            console.print(f"[red]unknown suite {suite!r}: {', '.join(names)} or all[/red]")
             raise typer.Exit(code=2)
-        results = run_all(root) if suite == "all" else [run_suite(suite, root)]
+        if suite == "all":
+            results = run_all(root) + [run_time_suite(name, root) for name in TIME_SUITES]
+        elif suite in TIME_SUITES:
+            results = [run_time_suite(suite, root)]
+        else:
+            results = [run_suite(suite, root)]
         _print_suites(results)
         result = {"suites": results}
         path = json_out or Path(f"eval-{suite}.json")

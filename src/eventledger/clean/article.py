@@ -5,6 +5,7 @@ from __future__ import annotations
 from eventledger.clean.boilerplate import clean_text
 from eventledger.clean.html import extract_html
 from eventledger.clean.language import detect_language
+from eventledger.dates.published import estimate_published
 from eventledger.ingest.decode import DecodeError, decode
 from eventledger.records import Article, Document, Problem
 
@@ -64,6 +65,11 @@ def clean_document(doc: Document) -> tuple[Article | None, list[Problem]]:
         ]
 
     date, precision = parse_published(published)
+    date_source = "metadata" if date else "none"
+    if date is None:  # undated scrape: datelines, stamps, embedded posts, copyright lines
+        found = estimate_published(cleaned.text, cleaned.removed, title)
+        if found.value:
+            date, precision, date_source = found.value, found.precision, "text"
     language = detect_language(cleaned.text)
     article = Article(
         article_id=doc.article_id,
@@ -74,7 +80,7 @@ def clean_document(doc: Document) -> tuple[Article | None, list[Problem]]:
         language=language,
         published=date,
         published_precision=precision,
-        published_source="metadata" if date else "none",
+        published_source=date_source,
         url=url,
         source=meta.get("source"),
         fmt=doc.fmt,

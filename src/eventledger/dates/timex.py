@@ -52,14 +52,14 @@ class Timex:
 @dataclass
 class Res:
     """A normalised value; `point` (first day of the period) anchors later anaphora and
-    `relative` says the value leaned on a reference date (DCT or anchor) to its own
-    precision, so it must be cut back when that reference is coarser."""
+    `needs` names the finest part of the reference date (DCT or anchor) the value leaned
+    on, so it is cut back when that reference is coarser."""
 
     type: str
     value: str | None
     precision: str | None = None
     point: date | None = None
-    relative: bool = False
+    needs: str | None = None  # finest part of the reference date the value relied on
     tail: str = ""  # time part of a TIME value: "T15:00", "TNI"
 
 
@@ -128,6 +128,7 @@ ORDINALS |= {"seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11}
 ORDINALS |= {"twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15}
 ORDINALS |= {"sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19}
 ORDINALS |= {"twentieth": 20, "twenty-first": 21, "twenty first": 21, "final": 4, "last": 4}
+CENTURY_ORD = [w for w in ORDINALS if w not in ("final", "last")]
 DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6}
 DECADE_WORDS |= {"seventies": 7, "eighties": 8, "nineties": 9}
 
@@ -138,12 +139,13 @@ MOD = (
 )
 FUTURE_CUES = re.compile(
     r"\b(?:will|'ll|shall|to\s+be\s+held|scheduled|planned|plans?\s+to|expected\s+to|due\s+to"
-    r"|set\s+to|going\s+to|upcoming|is\s+to|are\s+to|until|deadline|next)\b",
+    r"|set\s+to|slated|going\s+to|upcoming|is\s+to|are\s+to|next)\b",
     re.I,
 )
 PAST_CUES = re.compile(
-    r"\b(?:said|says|told|announced|reported|added|was|were|had|did|ago|earlier|last|since"
-    r"|began|started|launched|killed|died)\b",
+    r"\b(?:said|says|told|was|were|had|did|ago|earlier|last|since|began|took|fought|met|led"
+    r"|won|lost|fell|rose|broke|came|went|saw|made|left|(?<!\bbe\s)(?!(?:scheduled|planned"
+    r"|expected|slated|set|needed)\b)\w{3,}ed)\b",
     re.I,
 )
 NAMED_DAYS = re.compile(
@@ -218,7 +220,7 @@ def fmt(d: date, precision: str) -> str:
 
 
 def season_of(d: date) -> str:
-    return {12: "WI", 1: "WI", 2: "WI"}.get(d.month) or "SP SU FA".split()[(d.month - 3) // 3]
+    return {12: "WI", 1: "WI", 2: "WI"}.get(d.month) or ["SP", "SU", "FA"][(d.month - 3) // 3]
 
 
 def start_of(d: date, precision: str) -> date:
@@ -245,16 +247,17 @@ def safe_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def at(d: date | None, precision: str, relative: bool = False, kind: str = "DATE") -> Res:
-    """A calendar result; None when the reference it needed is unknown."""
+def at(d: date | None, precision: str, needs: str | bool | None = None, kind: str = "DATE") -> Res:
+    """A calendar result; None when the reference it needed is unknown. `needs=True`
+    means the value leaned on the reference down to its own precision."""
     if d is None:
         return Res(kind, None)
     point = start_of(d, precision)
-    return Res(kind, fmt(d, precision), precision, point, relative)
+    return Res(kind, fmt(d, precision), precision, point, precision if needs is True else needs)
 
 
-def season_res(year: int, code: str, relative: bool = False) -> Res:
-    return Res("DATE", f"{year:04d}-{code}", "season", date(year, SEASON_START[code], 1), relative)
+def season_res(year: int, code: str, needs: str | None = None) -> Res:
+    return Res("DATE", f"{year:04d}-{code}", "season", date(year, SEASON_START[code], 1), needs)
 
 
 def parse_dct(dct: str | None, precision: str | None) -> tuple[date | None, str | None]:
@@ -269,11 +272,14 @@ def parse_dct(dct: str | None, precision: str | None) -> tuple[date | None, str 
     precision = precision if precision in ("day", "month", "year") else found
     if RANK[precision] < RANK[found]:
         precision = found
-    if precision == "day":
-        return date(y, mo, d), "day"
-    if precision == "month":
-        return date(y, mo, 15), "month"
-    return date(y, 7, 1), "year"
+    try:
+        if precision == "day":
+            return date(y, mo, d), "day"
+        if precision == "month":
+            return date(y, mo, 15), "month"
+        return date(y, 7, 1), "year"
+    except ValueError:  # "2023-02-30", "2023-13": no usable DCT
+        return None, None
 
 
 def number(text: str) -> float | None:
@@ -331,27 +337,36 @@ class Ctx:
     narrative: bool = False
     anchor: date | None = None
     anchor_precision: str | None = None
+    used: str | None = None  # precision of the last reference handed out
 
-    def ref(self, anaphoric: bool = False) -> tuple[date | None, str | None]:
-        """Reference date: the DCT for deictic expressions in news, else the last date."""
-        if (anaphoric or self.narrative) and self.anchor is not None:
-            return self.anchor, self.anchor_precision
-        return self.dct, self.dct_precision
+    def ref(self, anaphoric: bool = False, needs: str = "day") -> tuple[date | None, str | None]:
+        """Reference date: the DCT for deictic expressions in news, the last date mentioned
+        for anaphora ("the next day") and in narratives. In news an anaphor only leans on
+        a last date at least as fine as it `needs` ("the previous Saturday" after "in
+        1994" still means the Saturday before the DCT). Remembers the reference's
+        precision for `honest`."""
+        use_anchor = (anaphoric or self.narrative) and self.anchor is not None
+        if use_anchor and not self.narrative:
+            use_anchor = RANK[self.anchor_precision] <= RANK[needs]
+        ref = (self.anchor, self.anchor_precision) if use_anchor else (self.dct, self.dct_precision)
+        self.used = ref[1]
+        return ref
 
     def future(self, start: int, end: int) -> bool:
-        """Does the clause around the expression speak of the future ("will meet on
-        Friday")? Reporting verbs ("said on Tuesday it will") keep it in the past."""
+        """Does the clause around the expression speak of the future? The nearest tense
+        cue decides, looking back first: "will meet on Friday" is future, "said on
+        Tuesday it will" and "on Tuesday, officials said" are past."""
         lo = max(self.text.rfind(c, 0, start) for c in ".!?\n;") + 1
         his = [i for i in (self.text.find(c, end) for c in ".!?\n;") if i >= 0]
         hi = min(his) if his else len(self.text)
         before = " ".join(self.text[lo:start].split()[-7:])
         after = " ".join(self.text[end:hi].split()[:6])
-        if PAST_CUES.search(before) or PAST_CUES.search(after):
-            return False
-        return bool(FUTURE_CUES.search(before) or FUTURE_CUES.search(after))
-
-    def before(self, start: int, chars: int = 30) -> str:
-        return self.text[max(0, start - chars) : start]
+        for window, last in ((before, True), (after, False)):
+            cues = [(m.start(), False) for m in PAST_CUES.finditer(window)]
+            cues += [(m.start(), True) for m in FUTURE_CUES.finditer(window)]
+            if cues:
+                return sorted(cues)[-1 if last else 0][1]
+        return False
 
 
 # ---------------------------------------------------------------------------- resolvers
@@ -382,15 +397,17 @@ def yearless_day(mon: int, day: int, m: re.Match, ctx: Ctx) -> Res:
         for y in (ref.year, ref.year - 1, ref.year + 1):
             d = safe_date(y, mon, day)
             if d and d.weekday() == wanted:
-                return at(d, "day", relative=True)
+                return at(d, "day", needs="year")
     y = ref.year
     d = safe_date(y, mon, day) or safe_date(y, mon, 28)
+    if ctx.narrative:
+        return at(d, "day", needs="year")
     if ctx.future(m.start(), m.end()):
         if d < ref - timedelta(days=60):
             d = safe_date(y + 1, mon, day) or d
-    elif d > ref + timedelta(days=ctx.narrative and 366 or 3):
+    elif d > ref + timedelta(days=3):
         d = safe_date(y - 1, mon, day) or d
-    return at(d, "day", relative=True)
+    return at(d, "day", needs="month")
 
 
 def numeric_date(m: re.Match, ctx: Ctx) -> Res:
@@ -411,7 +428,7 @@ def lone_month(m: re.Match, ctx: Ctx) -> Res:
     mon = month_number(m["mon"])
     rel = (g(m, "rel") or "").lower().split()[-1:] or [""]
     rel = rel[0]
-    ref, _ = ctx.ref(anaphoric=rel in ("following", "previous", "same", "that"))
+    ref, _ = ctx.ref(anaphoric=rel in ("following", "previous", "same", "that"), needs="year")
     if ref is None:
         return Res("DATE", f"XXXX-{mon:02d}")
     y = ref.year
@@ -420,12 +437,12 @@ def lone_month(m: re.Match, ctx: Ctx) -> Res:
     elif rel in ("next", "following"):
         y += mon <= ref.month
     elif rel in ("this", "that", "same") or ctx.narrative:
-        pass
+        return at(date(y, mon, 1), "month", needs="year")
     elif ctx.future(m.start(), m.end()):
         y += mon < ref.month
     else:
         y -= mon > ref.month
-    return at(date(y, mon, 1), "month", relative=True)
+    return at(date(y, mon, 1), "month", needs="month")
 
 
 def year_only(m: re.Match, ctx: Ctx) -> Res:
@@ -471,7 +488,7 @@ def day_word(m: re.Match, ctx: Ctx) -> Res:
     ref, _ = ctx.ref()
     d = ref + timedelta(days=offset.get(word, 0)) if ref else None
     part = PARTS.get(word.split()[-1]) or PARTS.get((g(m, "pod") or "").lower())
-    res = at(d, "day", relative=True, kind="TIME" if part else "DATE")
+    res = at(d, "day", needs=True, kind="TIME" if part else "DATE")
     if part:
         res.tail = f"T{part}"
     return res
@@ -481,8 +498,9 @@ def weekday(m: re.Match, ctx: Ctx) -> Res:
     """News reading: the most recent such day on or before the reference, the next one
     when the clause speaks of the future; last/next/this/the previous/the following."""
     wanted = [w.lower() for w in WEEKDAYS].index(m["wd"].lower())
-    rel = re.sub(r"\s+", " ", (g(m, "rel") or "").lower()).replace("the ", "")
-    ref, _ = ctx.ref(anaphoric=rel in ("previous", "following", "next", "same", "preceding"))
+    raw = re.sub(r"\s+", " ", (g(m, "rel") or "").lower())
+    rel = raw.replace("the ", "")
+    ref, _ = ctx.ref(anaphoric=raw.startswith("the "))
     if ref is None:
         res = Res("DATE", f"XXXX-WXX-{wanted + 1}")
     else:
@@ -500,7 +518,7 @@ def weekday(m: re.Match, ctx: Ctx) -> Res:
             d = ref + timedelta(days=ahead)
         else:
             d = ref - timedelta(days=back)
-        res = at(d, "day", relative=True)
+        res = at(d, "day", needs=True)
     part = PARTS.get((g(m, "pod") or "").lower())
     if part:
         res.type, res.tail = "TIME", f"T{part}"
@@ -515,28 +533,29 @@ def relative_unit(m: re.Match, ctx: Ctx) -> Res:
         return part_of_day(rel, unit, m, ctx)
     if unit in SEASONS:
         return relative_season(rel, SEASONS[unit], ctx)
-    if rel in ("the past", "the last", "the next", "the coming", "past", "the first"):
-        if unit == "decade" or rel != "past":
-            return Res("DURATION", duration_value(1, unit))
+    stretch = rel in ("the past", "the last", "the next", "the coming")
+    if stretch or (rel == "past" and unit == "decade"):  # "the past week", "past decade"
+        return Res("DURATION", duration_value(1, unit))
     step = {"last": -1, "past": -1, "next": 1, "coming": 1, "previous": -1, "preceding": -1}
     step |= {"following": 1, "the previous": -1, "the following": 1, "the preceding": -1}
     anaphoric = rel in ("that", "the same", "the previous", "the following", "the preceding")
-    ref, _ = ctx.ref(anaphoric=anaphoric)
-    if ref is None:
-        return Res("DATE", None)
     precision = {"weekend": "week", "fiscal year": "year"}.get(unit, unit)
     if precision not in RANK:
         precision = "year"
-    res = at(shift(ref, unit, step.get(rel, 0)), precision, relative=True)
+    ref, _ = ctx.ref(anaphoric=anaphoric, needs=precision)
+    if ref is None:
+        return Res("DATE", None)
+    res = at(shift(ref, unit, step.get(rel, 0)), precision, needs=True)
     if unit == "weekend" and res.value:
         res.value += "-WE"
     return res
 
 
 def part_of_day(rel: str, part: str, m: re.Match, ctx: Ctx) -> Res:
-    """this morning, last night, that evening."""
-    ref, _ = ctx.ref(anaphoric=rel in ("that", "the same", "the previous", "the following"))
-    offset = {"last": -1, "the previous": -1, "the following": 1, "next": 1}.get(rel, 0)
+    """this morning, last night, that evening, the next morning."""
+    ref, _ = ctx.ref(anaphoric=rel == "that" or rel.startswith("the "))
+    offset = {"last": -1, "the previous": -1, "the following": 1, "next": 1, "the next": 1}
+    offset = offset.get(rel, 0)
     if part != "night" and rel == "last":
         offset = -1
     res = at(ref + timedelta(days=offset) if ref else None, "day", True, kind="TIME")
@@ -545,7 +564,7 @@ def part_of_day(rel: str, part: str, m: re.Match, ctx: Ctx) -> Res:
 
 
 def relative_season(rel: str, code: str, ctx: Ctx) -> Res:
-    ref, _ = ctx.ref(anaphoric=rel in ("that", "the same", "the previous", "the following"))
+    ref, _ = ctx.ref(rel in ("that", "the same", "the previous", "the following"), "year")
     if ref is None:
         return Res("DATE", f"XXXX-{code}")
     current = season_of(ref)
@@ -556,7 +575,7 @@ def relative_season(rel: str, code: str, ctx: Ctx) -> Res:
         year -= 1
     elif rel in ("next", "coming", "the following", "following") and diff <= 0:
         year += 1
-    return season_res(year, code, relative=True)
+    return season_res(year, code, "season")
 
 
 def lone_season(m: re.Match, ctx: Ctx) -> Res:
@@ -571,11 +590,10 @@ def lone_season(m: re.Match, ctx: Ctx) -> Res:
     if ref is None:
         return Res("DATE", f"XXXX-{code}")
     if ctx.narrative:
-        return season_res(ref.year, code, relative=True)
-    future = ctx.future(m.start(), m.end())
-    return relative_season("next" if future else "last", code, ctx) if code != season_of(
-        ref
-    ) else relative_season("this", code, ctx)
+        return season_res(ref.year, code, "year")
+    if code == season_of(ref):
+        return relative_season("this", code, ctx)
+    return relative_season("next" if ctx.future(m.start(), m.end()) else "last", code, ctx)
 
 
 def quarter(m: re.Match, ctx: Ctx) -> Res:
@@ -588,7 +606,7 @@ def quarter(m: re.Match, ctx: Ctx) -> Res:
         if ref is None:
             return Res("DATE", None)
         step = {"last": -1, "previous": -1, "next": 1}.get(word, 0)
-        return at(add_months(start_of(ref, "quarter"), 3 * step), "quarter", relative=True)
+        return at(add_months(start_of(ref, "quarter"), 3 * step), "quarter", needs=True)
     q = {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4}.get(word) or ORDINALS[word]
     if g(m, "year"):
         return Res("DATE", f"{m['year']}-Q{q}", "quarter", date(int(m["year"]), 3 * q - 2, 1))
@@ -598,7 +616,7 @@ def quarter(m: re.Match, ctx: Ctx) -> Res:
     y = ref.year + {"last": -1, "next": 1}.get(ry, 0)
     if not ry and q > (ref.month - 1) // 3 + 1 and not ctx.future(m.start(), m.end()):
         y -= 1
-    return at(date(y, 3 * q - 2, 1), "quarter", relative=True)
+    return at(date(y, 3 * q - 2, 1), "quarter", needs=True)
 
 
 def amount_of_time(m: re.Match, ctx: Ctx) -> Res | None:
@@ -606,17 +624,17 @@ def amount_of_time(m: re.Match, ctx: Ctx) -> Res | None:
     unit = unit_name(m["unit"])
     amount = number(m["num"])
     suffix = re.sub(r"\s+", " ", (g(m, "suffix") or "").lower().strip(" -"))
-    if not suffix:
+    if suffix in ("", "long"):
         return Res("DURATION", duration_value(amount, unit))
     precision = UNIT_PREC[unit]
     if amount is None or amount != int(amount):
         refs = {"ago": "PAST_REF", "earlier": "PAST_REF", "before": "PAST_REF"}
         return Res("DATE", refs.get(suffix, "FUTURE_REF"))
     n = int(amount) * (-1 if suffix in ("ago", "earlier", "before") else 1)
-    ref, _ = ctx.ref(anaphoric=suffix not in ("ago", "from now", "hence"))
+    ref, _ = ctx.ref(suffix not in ("ago", "from now", "hence"), precision)
     if ref is None:
         return Res("DATE", None)
-    return at(shift(ref, unit, n), precision, relative=True)
+    return at(shift(ref, unit, n), precision, needs=True)
 
 
 def bare_units(m: re.Match, ctx: Ctx) -> Res:
@@ -664,7 +682,7 @@ def clock(m: re.Match, ctx: Ctx) -> Res:
         elif ap == "am" and hh == 12:
             hh = 0
     ref, _ = ctx.ref()
-    res = at(ref, "day", relative=True, kind="TIME")
+    res = at(ref, "day", needs=True, kind="TIME")
     if res.value is None:
         res.value = "XXXX-XX-XX"
     res.tail = f"T{hh:02d}:{mm:02d}"
@@ -687,14 +705,14 @@ def anaphoric_day(m: re.Match, ctx: Ctx) -> Res:
     unit = unit_name(m["unit"])
     step = -1 if re.search(r"previous|preceding|before|earlier|prior", word) else 0
     step = 1 if re.search(r"next|following|after|later", word) else step
-    ref, _ = ctx.ref(anaphoric=True)
+    ref, _ = ctx.ref(anaphoric=True, needs="day" if unit in PARTS else UNIT_PREC[unit])
     if unit in PARTS:
         res = at(ref + timedelta(days=step) if ref else None, "day", True, kind="TIME")
         res.tail = f"T{PARTS[unit]}"
         return res
     if ref is None:
         return Res("DATE", None)
-    return at(shift(ref, unit, step), UNIT_PREC.get(unit, "year"), relative=True)
+    return at(shift(ref, unit, step), UNIT_PREC.get(unit, "year"), needs=True)
 
 
 # ---------------------------------------------------------------------------- checks
@@ -715,7 +733,8 @@ def year_check(m: re.Match, text: str) -> bool:
     y = int(m["year"])
     if NOT_YEAR_AFTER.match(text, m.end()):
         return False
-    if re.search(r"(?:[$£€#]|No\.?|number|page|flight|route|room)\s*$", text[: m.start()], re.I):
+    before = text[max(0, m.start() - 8) : m.start()]
+    if re.search(r"(?:[$£€#]|No\.?|number|page|flight|route|room)\s*$", before, re.I):
         return False
     if y >= 1800 or g(m, "era") or g(m, "mod") or g(m, "fy"):
         return True
@@ -737,7 +756,15 @@ def season_check(m: re.Match, text: str) -> bool:
         return False
     if word[0].isupper() and re.search(r"[A-Z]\w*\s+$", text[max(0, m.start() - 15) : m.start()]):
         return False
-    return bool(g(m, "the") or g(m, "mod") or g(m, "prep"))
+    if g(m, "the") or g(m, "mod"):
+        return True
+    return bool(
+        re.search(
+            r"\b(?:in|during|by|until|through|since|this|last|next)\s+$",
+            text[max(0, m.start() - 10) : m.start()],
+            re.I,
+        )
+    )
 
 
 def amount_check(m: re.Match, text: str) -> bool:
@@ -746,9 +773,26 @@ def amount_check(m: re.Match, text: str) -> bool:
     if "old" in suffix or re.match(r"[\s-]+olds?\b", text[m.end() :]):
         return False
     num = m["num"].lower()
+    if num in ("a", "an") and m["unit"].lower() == "second":
+        return False  # "a second front"
     if num in ("a", "an", "one") and unit_name(m["unit"]) == "day" and not suffix:
-        return bool(re.search(r"\b(?:for|within|in|than|about|over|half)\s+$", text[: m.start()]))
+        before = text[max(0, m.start() - 10) : m.start()]
+        return bool(re.search(r"\b(?:for|within|in|than|about|over|half)\s+$", before))
     return not (num in ("some", "many") and unit_name(m["unit"]) == "second")
+
+
+BARE_BEFORE = r"for|over|in|within|after|of|take|takes|took|taken|taking|last|lasted|lasts|spent"
+BARE_BEFORE += r"|spend|spending|wait|waited|waiting"
+
+
+def bare_check(m: re.Match, text: str) -> bool:
+    """Bare plurals are durations after "for", "over", "took" ... or before "before",
+    "later", "ago" ("minutes before the plane left")."""
+    if re.match(r"\s+(?:of\s+age|old)\b", text[m.end() :]):
+        return False
+    if re.match(rf"(?:{BARE_BEFORE})\s|the|recent|coming", m.group(0), re.I):
+        return True
+    return bool(re.match(r"\s+(?:before|after|later|earlier|ago)\b", text[m.end() :]))
 
 
 def reference_check(m: re.Match, text: str) -> bool:
@@ -802,7 +846,11 @@ RULES = [
         r"|(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>1\d{3}|20\d{2}))(?![\d/])",
         numeric_date,
     ),
-    rule("month_year", rf"(?:{MOD})?(?P<mon>{MONTH})(?:\s*,?\s*|\s+of\s+)(?P<year>{YEAR})", month_year),
+    rule(
+        "month_year",
+        rf"(?:{MOD})?(?P<mon>{MONTH})(?:\s*,?\s*|\s+of\s+)(?P<year>{YEAR})",
+        month_year,
+    ),
     rule(
         "month",
         rf"(?P<mod>{MOD})?(?P<rel>(?:last|next|this|that|the\s+following|the\s+previous"
@@ -827,7 +875,7 @@ RULES = [
     ),
     rule(
         "century",
-        rf"(?:{MOD})?(?:(?P<n>\d{{1,2}})(?:st|nd|rd|th)|(?P<w>{alt(ORDINALS)}))[\s-]+century",
+        rf"(?:{MOD})?(?:(?P<n>\d{{1,2}})(?:st|nd|rd|th)|(?P<w>{alt(CENTURY_ORD)}))[\s-]+century",
         century,
     ),
     rule(
@@ -847,8 +895,8 @@ RULES = [
     rule(
         "relative_unit",
         rf"(?:{MOD})?(?P<rel>this|last|next|past|coming|previous|current|following|that"
-        r"|the\s+(?:past|last|previous|preceding|following|next|coming|current|same|present"
-        rf"|first))(?:\s+fiscal)?\s+(?P<unit>{REL_UNITS})",
+        r"|the\s+(?:past|last|previous|preceding|following|next|coming|current|same|present))"
+        rf"(?:\s+fiscal)?\s+(?P<unit>{REL_UNITS})",
         relative_unit,
     ),
     rule(
@@ -873,37 +921,6 @@ RULES = [
         lambda m, ctx: quarter(m, ctx) if not g(m, "year2") else _q(m),
     ),
     rule(
-        "amount",
-        r"(?P<q>(?:(?:about|around|approximately|roughly|nearly|almost|some|over|more\s+than|less"
-        r"\s+than|fewer\s+than|at\s+least|at\s+most|up\s+to|just|only|barely|under|another"
-        r"|a\s+further|an\s+additional|the\s+(?:past|last|next|first|final|coming|previous"
-        r"|following|remaining|initial|same|full|whole)|the|a\s+full|a\s+whole)\s+)*)"
-        rf"(?P<num>{NUM})[\s-]+(?P<unit>{UNIT})(?P<suffix>\s+(?:ago|later|earlier|from\s+now"
-        r"|hence|old)|\s+(?:before|after)(?=\s*[,.;:)]|\s*$)|[\s-]+(?:long|old))?",
-        amount_of_time,
-        amount_check,
-    ),
-    rule(
-        "bare_units",
-        r"(?:(?:for|over|in|within|after|of)\s+)?(?P<t>(?:the\s+(?:past|last|next|coming|following)"
-        r"\s+|(?:recent|coming)\s+)?(?P<unit>seconds|minutes|hours|days|weeks|months|years"
-        r"|decades|centuries))",
-        bare_units,
-        lambda m, text: bool(
-            re.match(r"(?:for|over|in|within|after|of)\s|the|recent|coming", m.group(0), re.I)
-        )
-        and not re.match(r"\s+(?:of\s+age|old|ago)", text[m.end() :]),
-    ),
-    rule(
-        "set",
-        r"(?:(?:every|each)\s+(?:other\s+)?(?P<unit>day|week|month|year|morning|afternoon|evening"
-        rf"|night|weekend|{alt(w.lower() for w in WEEKDAYS)}|decade|hour|summer|winter|spring"
-        r"|autumn)|(?-i:(?P<adv>daily|nightly|weekly|monthly|annually|yearly|hourly|quarterly))"
-        r"|(?:once|twice|(?:three|four|five|several|\d+)\s+times)\s+(?:a|an|per|every|each)\s+"
-        r"(?P<unit2>day|week|month|year|hour))",
-        lambda m, ctx: setx(_unit2(m), ctx),
-    ),
-    rule(
         "per_unit",
         r"(?<=\d|%|\s)(?P<t>(?:a|per)\s+(?P<unit>day|week|month|year|hour))(?=\s*[,.;)]|\s+(?:and"
         r"|or|in|for|to|from|on|at|with|by)\s)",
@@ -916,6 +933,45 @@ RULES = [
                 re.I,
             )
         ),
+    ),
+    rule(
+        "amount",
+        r"(?P<q>(?:(?:about|around|approximately|roughly|nearly|almost|some|over|more\s+than|less"
+        r"\s+than|fewer\s+than|at\s+least|at\s+most|up\s+to|just|only|barely|under|another"
+        r"|a\s+further|an\s+additional|the\s+(?:past|last|next|first|final|coming|previous"
+        r"|following|remaining|initial|same|full|whole)|the|a\s+full|a\s+whole)\s+)*)"
+        rf"(?P<num>{NUM})[\s-]+(?P<unit>{UNIT})(?P<suffix>\s+(?:ago|(?:later|earlier)(?!\s+than)"
+        r"|from\s+now|hence|old)|\s+(?:before|after)(?=\s*[,.;:)]|\s*$)|[\s-]+(?:long|old))?",
+        amount_of_time,
+        amount_check,
+    ),
+    rule(
+        "bare_units",
+        rf"(?:(?:{BARE_BEFORE})\s+)?(?P<t>(?:the\s+(?:past|last|next|coming|following)\s+"
+        r"|(?:recent|coming)\s+)?(?P<unit>seconds|minutes|hours|days|weeks|months|years"
+        r"|decades|centuries))",
+        bare_units,
+        bare_check,
+    ),
+    rule(
+        "amount_pair",
+        rf"(?P<t>(?P<num>\d+|{alt(ONES + TEENS + TENS)}))(?=\s*(?:and|or|to|-|–)\s*{NUM}[\s-]+"
+        rf"(?P<unit>{UNIT}))",
+        amount_of_time,
+    ),
+    rule(
+        "year_range",
+        r"(?P<cy>1\d|20)\d\d\s?[-–/]\s?(?P<t>(?P<yy>\d\d))(?![\d.,]\d)",
+        lambda m, ctx: at(date(int(m["cy"]) * 100 + int(m["yy"]), 1, 1), "year"),
+    ),
+    rule(
+        "set",
+        r"(?:(?:every|each)\s+(?:other\s+)?(?P<unit>day|week|month|year|morning|afternoon|evening"
+        rf"|night|weekend|{alt(w.lower() for w in WEEKDAYS)}|decade|hour|summer|winter|spring"
+        r"|autumn)|(?-i:(?P<adv>daily|nightly|weekly|monthly|annually|yearly|hourly|quarterly))"
+        r"|(?:once|twice|(?:three|four|five|several|\d+)\s+times)\s+(?:a|an|per|every|each)\s+"
+        r"(?P<unit2>day|week|month|year|hour))",
+        lambda m, ctx: setx(_unit2(m), ctx),
     ),
     rule(
         "weekday_plural",
@@ -1005,16 +1061,64 @@ class Candidate:
     res: Res | None = field(default=None)
 
 
+DIGITS = tuple("0123456789")
+MONTH_LITS = tuple(m.lower()[:3] for m in MONTH_NAMES)
+WEEKDAY_LITS = tuple(w.lower()[:-3] for w in WEEKDAYS)
+UNIT_LITS = ("second", "min", "hour", "hr", "day", "week", "fortnight", "month", "year", "yr")
+UNIT_LITS += ("decade", "centur", "quarter")
+SEASON_LITS = ("spring", "summer", "autumn", "fall", "winter")
+REL_LITS = ("week", "month", "year", "decade", "century", "quarter", "morning", "afternoon")
+REL_LITS += ("evening", "night", *SEASON_LITS)
+SET_LITS = ("every", "each", "daily", "nightly", "weekly", "monthly", "annually", "yearly")
+SET_LITS += ("hourly", "quarterly", "once", "twice", "times")
+REF_LITS = ("now", "current", "present", "these days", "past", "future", "recent", "lately")
+TRIGGERS = dict.fromkeys(("mdy", "dmy", "month_year", "month"), MONTH_LITS)
+TRIGGERS |= dict.fromkeys(("numeric", "year", "year_range"), DIGITS)
+TRIGGERS |= dict.fromkeys(("weekday", "weekday_plural"), WEEKDAY_LITS)
+TRIGGERS |= dict.fromkeys(("relative_unit", "end_of"), REL_LITS)
+TRIGGERS |= dict.fromkeys(("per_unit", "amount", "bare_units", "amount_pair"), UNIT_LITS)
+TRIGGERS |= {
+    "bc_year": ("bc", "b.c"),
+    "yy": ("'",),
+    "decade": ("0s", "0 's", "0's", "ties"),
+    "century": ("century",),
+    "day_word": ("today", "yesterday", "tomorrow", "tonight", "last night"),
+    "season": SEASON_LITS,
+    "quarter": ("quarter", "q1", "q2", "q3", "q4"),
+    "clock": DIGITS + ("noon", "midday", "midn"),
+    "set": SET_LITS,
+    "reference": REF_LITS,
+    "holiday": ("christmas", "new year"),
+    "anaphoric_day": ("day", "morning", "evening", "night", "afternoon", "week"),
+}
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """Lines (paragraphs): expressions never cross them, so rules can run line by line."""
+    spans, start = [], 0
+    for m in re.finditer(r"\n", text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
 def candidates(text: str) -> list[Candidate]:
-    """Every rule's matches that pass its context check."""
+    """Every rule's matches that pass its context check. A rule only runs on the lines
+    holding one of its trigger words (a substring test), which keeps long articles fast."""
+    lower = text.lower()
     found = []
-    for r in RULES:
-        for m in r.pattern.finditer(text):
-            if r.check and not r.check(m, text):
+    for start, end in line_spans(text):
+        line = lower[start:end]
+        for r in RULES:
+            if not any(word in line for word in TRIGGERS.get(r.name, ("",))):
                 continue
-            start, end = m.span("t") if "t" in m.groupdict() else m.span()
-            if end > start:
-                found.append(Candidate(start, end, r, m))
+            for m in r.pattern.finditer(text, start, end):
+                if r.check and not r.check(m, text):
+                    continue
+                span = m.span("t") if "t" in m.groupdict() else m.span()
+                if span[1] > span[0]:
+                    found.append(Candidate(*span, r, m))
     return found
 
 
@@ -1030,74 +1134,74 @@ def select(found: list[Candidate], size: int) -> list[Candidate]:
     return sorted(chosen, key=lambda c: c.start)
 
 
-def honest(res: Res, ctx: Ctx, anaphoric: bool) -> Res:
+def honest(res: Res, ctx: Ctx) -> Res:
     """Cut a relative value back to the precision of the reference it came from."""
-    if not res.relative or res.value is None or res.precision not in RANK:
+    if not res.needs or res.value is None or res.precision not in RANK:
         return res
-    _, ref_precision = ctx.ref(anaphoric=anaphoric)
-    if ref_precision is None or RANK[res.precision] >= RANK[ref_precision]:
+    ref_precision = ctx.used
+    if ref_precision is None or RANK[res.needs] >= RANK[ref_precision]:
+        return res
+    if RANK[res.precision] >= RANK[ref_precision]:
         return res
     cut = at(res.point, ref_precision)
     return Res(res.type if not res.tail else "DATE", cut.value, ref_precision, cut.point)
 
 
-ANAPHORIC_RULES = {"anaphoric_day"}
-
-
 def resolve_all(chosen: list[Candidate], ctx: Ctx) -> None:
     """Normalise in text order; each calendar date becomes the anchor for what follows."""
     for c in chosen:
-        anaphoric = c.rule.name in ANAPHORIC_RULES or bool(
-            re.search(r"\b(?:later|earlier|before|after|following|previous|same|that)\b", c.match[0], re.I)
-        )
+        ctx.used = None
         try:
             res = c.rule.resolve(c.match, ctx)
         except (ValueError, KeyError, IndexError, OverflowError):
             res = None
         if res is None:
             continue
-        c.res = honest(res, ctx, anaphoric)
+        c.res = honest(res, ctx)
         if c.res.point is not None and c.res.precision in RANK and c.res.type in ("DATE", "TIME"):
             ctx.anchor, ctx.anchor_precision = c.res.point, c.res.precision
-            if c.res.precision == "day" and res.point is not None:
-                ctx.anchor = c.res.point
 
 
-GLUE = re.compile(r"\s*(?:,|on|at|of)?\s*$", re.I)
+GLUE = re.compile(r"\s*(?:,|on|at|of)?\s*", re.I)
+
+
+@dataclass
+class Found:
+    """A timex on its way out, remembering whether it is a bare clock time."""
+
+    tx: Timex
+    clock: bool = False
+    tail: str = ""
+
+    def is_day(self) -> bool:
+        return self.tx.type == "DATE" and self.tx.precision == "day" and bool(self.tx.value)
 
 
 def merge_clocks(chosen: list[Candidate], text: str) -> list[Timex]:
     """ "15:00 GMT Saturday", "Monday 30 May 2005 01.58 BST": one TIME on that day."""
-    out: list[Timex] = []
+    out: list[Found] = []
     for c in chosen:
         if c.res is None:
             continue
-        tx = Timex(c.start, c.end, text[c.start : c.end], c.res.type, value_of(c.res), c.res.precision)
+        span = text[c.start : c.end]
+        tx = Timex(c.start, c.end, span, c.res.type, value_of(c.res), c.res.precision)
+        cur = Found(tx, c.rule.clock, c.res.tail)
         prev = out[-1] if out else None
-        if prev and GLUE.match(text[prev.end : c.start]) and joinable(prev, tx, c):
-            out[-1] = join(prev, tx, text)
-            continue
-        tx.clock = c.rule.clock  # type: ignore[attr-defined]
-        tx.tail = c.res.tail  # type: ignore[attr-defined]
-        out.append(tx)
-    for tx in out:
-        tx.__dict__.pop("clock", None)
-        tx.__dict__.pop("tail", None)
-    return out
+        if prev and GLUE.fullmatch(text[prev.tx.end : c.start]) and joinable(prev, cur):
+            out[-1] = join(prev, cur, text)
+        else:
+            out.append(cur)
+    return [f.tx for f in out]
 
 
-def joinable(prev: Timex, tx: Timex, c: Candidate) -> bool:
-    prev_clock = getattr(prev, "clock", False)
-    if prev_clock and tx.precision == "day" and tx.type == "DATE":
-        return True
-    return c.rule.clock and prev.precision == "day" and prev.type == "DATE"
+def joinable(a: Found, b: Found) -> bool:
+    return (a.clock and b.is_day()) or (b.clock and a.is_day())
 
 
-def join(a: Timex, b: Timex, text: str) -> Timex:
-    clock_tx, day_tx = (a, b) if getattr(a, "clock", False) else (b, a)
-    tail = getattr(clock_tx, "tail", "") or ""
-    value = f"{day_tx.value}{tail}" if day_tx.value else clock_tx.value
-    return Timex(a.start, b.end, text[a.start : b.end], "TIME", value, day_tx.precision)
+def join(a: Found, b: Found, text: str) -> Found:
+    clock, day = (a, b) if a.clock else (b, a)
+    value = f"{day.tx.value}{clock.tail}"
+    return Found(Timex(a.tx.start, b.tx.end, text[a.tx.start : b.tx.end], "TIME", value, "day"))
 
 
 def value_of(res: Res) -> str | None:
@@ -1118,6 +1222,35 @@ def find_timexes(
     return merge_clocks(chosen, text)
 
 
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘(]?[A-Z])|\n")
+
+
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Character bounds of the sentence around text[start:end]."""
+    lo = max((m.end() for m in SENTENCE_BREAK.finditer(text, 0, start)), default=0)
+    nxt = SENTENCE_BREAK.search(text, end)
+    return lo, nxt.start() if nxt else len(text)
+
+
+def governing_timex(timexes: list[Timex], text: str, start: int, end: int) -> Timex | None:
+    """The timex most likely dating an event whose trigger is text[start:end]: a calendar
+    DATE/TIME in the same sentence, the nearest one, preferring one in the same clause
+    (no comma or semicolon in between). Durations, sets and "now" never date an event.
+    In "X said on Tuesday that Y attacked", the reporting date is what the sentence
+    gives; it is an upper bound for Y's date and usually the same day in news."""
+    lo, hi = sentence_span(text, start, end)
+    best, best_score = None, None
+    for tx in timexes:
+        if tx.end <= lo or tx.start >= hi or event_date(tx) is None:
+            continue
+        gap = text[min(tx.end, end) : max(tx.start, start)]
+        score = abs((tx.start + tx.end) // 2 - (start + end) // 2) + 1000 * gap.count(",")
+        score += 1000 * gap.count(";") + (200 if tx.start < start else 0)
+        if best_score is None or score < best_score:
+            best, best_score = tx, score
+    return best
+
+
 def event_date(tx: Timex) -> tuple[str, str] | None:
     """The ledger's (date, day|month|year) for a timex, or None when it names no
     calendar period (durations, sets, "now", decades): weeks become the month (or the
@@ -1132,7 +1265,7 @@ def event_date(tx: Timex) -> tuple[str, str] | None:
         if not m:
             return None
         monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
-        sunday = monday + timedelta(days=6)
+        sunday = monday + timedelta(days=min(6, (date.max - monday).days))
         if (monday.year, monday.month) == (sunday.year, sunday.month):
             return f"{monday.year:04d}-{monday.month:02d}", "month"
         return (f"{monday.year:04d}", "year") if monday.year == sunday.year else None

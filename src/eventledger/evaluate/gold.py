@@ -107,8 +107,9 @@ def match(golds: list[dict], extracted: list[dict], same_type: bool) -> list[tup
     return pairs
 
 
-def align(golds: list[dict], optional: list[dict], extracted: list[dict],
-          same_type: bool) -> tuple[list[tuple[int, int]], list[dict]]:
+def align(
+    golds: list[dict], optional: list[dict], extracted: list[dict], same_type: bool
+) -> tuple[list[tuple[int, int]], list[dict]]:
     """Matched (gold, extracted) index pairs, and the extracted items that are false
     positives: neither matched to gold nor to an optional gold item."""
     pairs = match(golds, extracted, same_type)

@@ -15,6 +15,7 @@ from collections import Counter
 
 from spacy.tokens import Doc, Span, Token
 
+from eventledger.extract.dating import article_timexes, date_event
 from eventledger.extract.lexicon import Trigger, triggers
 from eventledger.extract.parse_helpers import (
     according_to,
@@ -162,16 +163,20 @@ def match_trigger(token: Token) -> Trigger | None:
     if _after_cease(token) or token.is_punct:
         return None
     table = triggers()
-    keys = [(word, pos) for pos in ("VERB", "NOUN") for word in (token.lemma_.lower(),
-                                                                  token.lower_)]
+    keys = [
+        (word, pos) for pos in ("VERB", "NOUN") for word in (token.lemma_.lower(), token.lower_)
+    ]
     for key in dict.fromkeys(keys):
         for trigger in table.get(key, []):
             if not follows(token, trigger.rest):
                 continue
             head = token.doc[token.i + len(trigger.rest)] if trigger.pos == "NOUN" else token
             wanted = ("VERB",) if trigger.pos == "VERB" else ("NOUN", "PROPN")
-            if head.pos_ in wanted and (trigger.rest or token.pos_ in wanted) and _satisfied(
-                    head, trigger):
+            if (
+                head.pos_ in wanted
+                and (trigger.rest or token.pos_ in wanted)
+                and _satisfied(head, trigger)
+            ):
                 return trigger
     return None
 
@@ -312,7 +317,9 @@ def _warn_frame(head: Token) -> Token | None:
     return None
 
 
-def threats(sent: Span, record: Sentence, article: Article, mentions: Mentions) -> list[Event]:
+def threats(
+    sent: Span, record: Sentence, article: Article, mentions: Mentions
+) -> list[tuple[Token, Event]]:
     """THREATEN events for "X warned (that) it may retaliate", "X threatened to ...".
 
     "X warned Y" with no announced act is advance notice (CONSULT), not a threat.
@@ -344,22 +351,21 @@ def threats(sent: Span, record: Sentence, article: Article, mentions: Mentions) 
         if frame is not None and status == "reported":
             status = "denied" if frame[2] == "deny" else "claimed"
             claimed_by = resolve(frame[1], mentions) if frame[1] is not None else None
-        out.append(
-            _event(
-                article,
-                record,
-                token,
-                type_,
-                mode,
-                source,
-                target,
-                None,
-                status,
-                claimed_by,
-                0.6,
-                token.text,
-            )
+        event = _event(
+            article,
+            record,
+            token,
+            type_,
+            mode,
+            source,
+            target,
+            None,
+            status,
+            claimed_by,
+            0.6,
+            token.text,
         )
+        out.append((token, event))
     return out
 
 
@@ -594,9 +600,13 @@ def _held_by(place: Location | None) -> str | None:
 def extract_events(article: Article, doc: Doc, sents: list[Sentence]) -> list[Event]:
     events: list[Event] = []
     mentions = Mentions()
+    timexes = article_timexes(article)
     for sent, record in aligned(doc, sents):
         found = sentence_events(sent, record, article, mentions)
-        events += merge_linked(found) + threats(sent, record, article, mentions)
+        found += threats(sent, record, article, mentions)
+        for token, event in found:
+            date_event(event, token.idx, token.idx + len(token.text), article, timexes)
+        events += merge_linked(found)
     fill_implicit(events, article.title)
     seen: set[str] = set()
     unique = []

@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span, Token
 from eventledger.extract.parse_helpers import QUOTES, according_to, reporting_match, subject
 from eventledger.nlp.annotate import aligned
 from eventledger.records import Actor, Article, Claim, Sentence
-from eventledger.resolve.actors import Mentions, phrase, resolve
+from eventledger.resolve.actors import Mentions, is_back_reference, phrase, resolve
 
 CONTENT_DEPS = ("ccomp", "xcomp", "dobj", "parataxis")
 
@@ -69,7 +69,12 @@ def extract_claims(article: Article, doc: Doc, sents: list[Sentence]) -> list[Cl
             frames.append((source.head.head, source, "according to", "assert"))
         for verb, speaker_tok, lemma, stance in frames:
             speaker = resolve(speaker_tok, mentions) if speaker_tok is not None else None
-            if speaker is None or (speaker.country is None and _back_reference(speaker_tok)):
+            pointing_back = (
+                speaker_tok is None
+                or speaker_tok.pos_ == "PRON"
+                or (is_back_reference(speaker_tok))
+            )
+            if speaker is None or (speaker.country is None and pointing_back):
                 speaker = last
             if speaker is None:
                 continue
@@ -96,14 +101,3 @@ def extract_claims(article: Article, doc: Doc, sents: list[Sentence]) -> list[Cl
                 )
             )
     return claims
-
-
-def _back_reference(token: Token | None) -> bool:
-    """A pronoun or a bare common noun ("the ministry") that points back to a named speaker."""
-    if token is None:
-        return True
-    return token.pos_ == "PRON" or (
-        token.pos_ == "NOUN"
-        and not token.ent_type_
-        and all(c.dep_ == "det" for c in token.children)
-    )

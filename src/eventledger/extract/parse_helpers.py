@@ -54,17 +54,24 @@ def dateline(token: Token) -> bool:
     take for the subject."""
     doc = token.doc
     nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
-    return token.is_upper and len(token.text) > 1 and (
-        nxt is not None and nxt.text in (*DASHES, ",") or any(c.text in DASHES
-                                                                for c in token.children))
+    return (
+        token.is_upper
+        and len(token.text) > 1
+        and (
+            nxt is not None
+            and nxt.text in (*DASHES, ",")
+            or any(c.text in DASHES for c in token.children)
+        )
+    )
 
 
 def subject(verb: Token) -> Token | None:
     """The subject of a verb, climbing through xcomp/conj chains and relative pronouns."""
     node = verb
     for _ in range(4):
-        subj = next((c for c in node.children
-                     if c.dep_ in ("nsubj", "csubj") and not dateline(c)), None)
+        subj = next(
+            (c for c in node.children if c.dep_ in ("nsubj", "csubj") and not dateline(c)), None
+        )
         if subj is not None:
             if subj.tag_ in ("WDT", "WP") and node.dep_ == "relcl":
                 return node.head

@@ -130,7 +130,7 @@ def resolve(head: Token, mentions: Mentions | None = None) -> Actor | None:
         title = _appositive(head)  # "Toivo Klaar, the EU's special representative"
         if title is not None:
             country, sector = title.country, sector or title.sector
-    if country is None and _is_back_reference(head):
+    if country is None and is_back_reference(head):
         antecedent = mentions.body(head.lemma_.lower())
         if antecedent is not None:
             country, sector = antecedent.country, antecedent.sector or sector
@@ -167,7 +167,7 @@ def _appositive(head: Token) -> Actor | None:
     return Actor(span.text, country, _sectors(span) or sector) if country else None
 
 
-def _is_back_reference(token: Token) -> bool:
+def is_back_reference(token: Token) -> bool:
     """A bare common noun with only a determiner ("the ministry", "the army")."""
     return (
         token.pos_ == "NOUN"

@@ -87,7 +87,7 @@ def _process(
 
 def _print_report(report: RunReport, quiet: bool) -> None:
     for p in report.skipped + report.notes:
-        style = "yellow" if p.kind == "note" else "red"
+        style = "red" if p.kind == "skipped" else "yellow"
         console.print(
             f"[{style}]{p.kind}[/{style}] {p.source_path}: {p.reason}", highlight=False, markup=True
         )

@@ -156,7 +156,7 @@ def _tally(report: RunReport, result: BatchResult, documents: int) -> None:
     report.events += len(result.events)
     report.claims += len(result.claims)
     for p in result.problems:
-        (report.notes if p.kind == "note" else report.skipped).append(p)
+        (report.skipped if p.kind == "skipped" else report.notes).append(p)
 
 
 def count_inputs(inputs: list[str]) -> int:

@@ -143,7 +143,8 @@ class Claim:
 
 @dataclass
 class Problem:
-    """A file or record that was skipped (kind 'skipped') or handled with a caveat ('note')."""
+    """A file or record that was skipped (kind 'skipped'), stored but not coded ('flagged',
+    e.g. not English) or handled with a caveat ('note', e.g. a legacy encoding)."""
 
     source_path: str
     reason: str

@@ -89,5 +89,7 @@ def clean_document(doc: Document) -> tuple[Article | None, list[Problem]]:
     if language != "en":
         article.status = "skipped"
         article.skip_reason = f"language '{language or 'unknown'}' is not English"
-        problems.append(Problem(doc.source_path, f"{article.skip_reason}: stored, not coded"))
+        problems.append(
+            Problem(doc.source_path, f"{article.skip_reason}: stored, not coded", kind="flagged")
+        )
     return article, problems

@@ -25,6 +25,7 @@ from eventledger.extract.parse_helpers import (
     negated,
     prep_object,
     reporting_frame,
+    reporting_match,
     subject,
 )
 from eventledger.nlp.annotate import aligned
@@ -78,6 +79,21 @@ BLOCKING_VERBS = {
     "prepare",
 }
 REPORTING_GOVERNORS = {"say", "report", "cite", "call", "describe", "tell", "claim"}
+STATEMENTS = {
+    "assertion",
+    "claim",
+    "version",
+    "accusation",
+    "statement",
+    "allegation",
+    "remark",
+    "demand",
+    "proposal",
+    "offer",
+    "plan",
+    "report",
+    "charge",
+}
 SYMMETRIC = {"ASSAULT", "AGREE", "CONSULT", "COOPERATE"}
 VERBAL = {"REQUEST", "ACCUSE", "REJECT", "THREATEN", "SUPPORT", "AGREE", "CONSULT", "CONCEDE"}
 CONFLICT = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"}
@@ -228,6 +244,9 @@ def arguments(head: Token, trigger: Trigger) -> tuple[Token | None, Token | None
             return prep_object(head, "by"), head.head if head.dep_ == "acl" else subject(head)
         source = subject(head)
         target = child(head, "dobj") or prep_object(head, "on", "against", "with")
+        owner = child(target, "poss") if target is not None else None
+        if owner is not None and target.lemma_.lower() in STATEMENTS:
+            target = owner  # "rejected Azerbaijan's assertion": Azerbaijan is rejected
         if target is None and trigger.type in SYMMETRIC and source is not None:
             target = child(source, "conj")
         if target is None and trigger.type not in SYMMETRIC:
@@ -435,6 +454,8 @@ def sentence_events(
             if source is not None and target is not None and target.sector == "MIL":
                 source = Actor(source.name, source.country, "MIL")
             target = None
+        if trigger.type == "REJECT" and target is None and source is not None:
+            target = _other_speaker(sent, head, source, mentions)
         if (
             trigger.type in VERBAL
             and source is None
@@ -482,6 +503,19 @@ def sentence_events(
         )
         found.append((head, event))
     return found
+
+
+def _other_speaker(sent: Span, head: Token, source: Actor, mentions: Mentions) -> Actor | None:
+    """Whose claim a denial answers: another speaker of the sentence ("X said it warned
+    Russia — a claim Moscow denied")."""
+    for token in sent:
+        if token.i == head.i or token.pos_ != "VERB" or reporting_match(token) is None:
+            continue
+        speaker = subject(token)
+        actor = resolve(speaker, mentions) if speaker is not None else None
+        if actor is not None and actor.country and actor.country != source.country:
+            return actor
+    return None
 
 
 def merge_linked(found: list[tuple[Token, Event]]) -> list[Event]:

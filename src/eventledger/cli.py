@@ -110,6 +110,23 @@ def _print_report(report: RunReport, quiet: bool) -> None:
     console.print(table)
 
 
+def _ingest(
+    inputs: list[str],
+    db: Path,
+    metadata: Path | None,
+    max_bytes: int,
+    batch_size: int,
+    quiet: bool,
+    verbose: int,
+) -> RunReport:
+    """What `run` and `ingest` share: process, report problems, fail if nothing worked."""
+    _setup_logging(verbose)
+    report = _process(inputs, db, metadata, max_bytes, batch_size, quiet)
+    _print_report(report, quiet)
+    _exit_if_nothing(report)
+    return report
+
+
 def _exit_if_nothing(report: RunReport) -> None:
     if report.nothing_processed and (report.skipped or report.documents == 0):
         console.print("[red]nothing could be processed[/red]")
@@ -139,10 +156,7 @@ def run_cmd(
     verbose: int = VerboseOpt,
 ) -> None:
     """Ingest, clean, parse and extract everything new under INPUTS, then export."""
-    _setup_logging(verbose)
-    report = _process(inputs, db, metadata, max_bytes, batch_size, quiet)
-    _print_report(report, quiet)
-    _exit_if_nothing(report)
+    report = _ingest(inputs, db, metadata, max_bytes, batch_size, quiet, verbose)
     written = _export(db, out, formats)
     report_path = out / "report.json"
     report_path.write_text(json.dumps(report.summary(), indent=2, ensure_ascii=False) + "\n")
@@ -163,10 +177,7 @@ def ingest_cmd(
     verbose: int = VerboseOpt,
 ) -> None:
     """Process everything new under INPUTS into the store, without exporting."""
-    _setup_logging(verbose)
-    report = _process(inputs, db, metadata, max_bytes, batch_size, quiet)
-    _print_report(report, quiet)
-    _exit_if_nothing(report)
+    _ingest(inputs, db, metadata, max_bytes, batch_size, quiet, verbose)
 
 
 def _export(db: Path, out: Path, formats: str) -> dict[str, Path]:

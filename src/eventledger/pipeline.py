@@ -18,7 +18,13 @@ from itertools import islice
 from eventledger.clean.article import clean_document
 from eventledger.extract.claims import extract_claims
 from eventledger.extract.events import extract_events
-from eventledger.ingest.readers import DEFAULT_MAX_BYTES, METADATA_NAME, expand, read_inputs
+from eventledger.ingest.readers import (
+    DEFAULT_MAX_BYTES,
+    FORMATS,
+    METADATA_NAME,
+    expand,
+    read_inputs,
+)
 from eventledger.nlp.annotate import entities, parse, sentences
 from eventledger.records import Article, BatchResult, Document, Problem
 from eventledger.store import Store
@@ -166,9 +172,10 @@ def count_inputs(inputs: list[str]) -> int:
     for path in files:
         if path.name == METADATA_NAME:
             continue
-        if path.suffix.lower() in (".jsonl", ".ndjson", ".csv"):
+        fmt = FORMATS.get(path.suffix.lower())
+        if fmt in ("jsonl", "csv"):
             with path.open("rb") as fh:
-                total += sum(1 for line in fh if line.strip()) - path.suffix.lower().endswith("csv")
+                total += sum(1 for line in fh if line.strip()) - (fmt == "csv")  # CSV header
         else:
             total += 1
     return total

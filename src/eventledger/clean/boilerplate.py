@@ -150,8 +150,9 @@ def main_region(classes: list[str], sizes: list[int]) -> tuple[int, int]:
     return best_span
 
 
-def context_pass(classes: list[str], sizes: list[int] | None = None) -> list[bool]:
-    """Keep good paragraphs, and short ones whose nearest decided neighbours are body."""
+def context_pass(classes: list[str], sizes: list[int]) -> list[bool]:
+    """Keep good paragraphs, and short ones whose nearest decided neighbours are body, all
+    inside the main region."""
     keep = [c == "good" for c in classes]
     for i, c in enumerate(classes):
         if c != "short":
@@ -162,10 +163,8 @@ def context_pass(classes: list[str], sizes: list[int] | None = None) -> list[boo
         )
         sides = {before, after} - {None}
         keep[i] = bool(sides) and sides == {"good"}
-    if sizes is not None:
-        lo, hi = main_region(classes, sizes)
-        keep = [k and lo <= i < hi for i, k in enumerate(keep)]
-    return keep
+    lo, hi = main_region(classes, sizes)
+    return [k and lo <= i < hi for i, k in enumerate(keep)]
 
 
 def is_english_like(paragraphs: list[str]) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from eventledger.records import BatchResult, Problem
+from eventledger.records import BatchResult
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS problems (
 
 # record field -> column, where they differ (SQL keywords and clearer names)
 RENAMES = {"start": "start_char", "end": "end_char", "index": "idx", "fmt": "format"}
+FIELDS_OF_COLUMNS = {column: field for field, column in RENAMES.items()}
 KEYED = {"articles", "sentences", "events", "claims"}
 JSON_FIELDS = {"source", "target", "location", "claimed_by", "speaker", "removed"}
 
@@ -136,9 +137,6 @@ class Store:
         self.con.execute(f"{verb} INTO {table} SELECT * FROM _batch")
         self.con.unregister("_batch")
 
-    def record_problems(self, problems: list[Problem], run_id: str) -> None:
-        self._insert("problems", [_row(p, run_id) for p in problems])
-
     # --- reads ------------------------------------------------------------------------
     def rows(self, table: str, order: str) -> list[dict[str, Any]]:
         cursor = self.con.execute(f"SELECT * FROM {table} ORDER BY {order}")
@@ -147,7 +145,7 @@ class Store:
         for values in cursor.fetchall():
             row = {}
             for name, value in zip(names, values, strict=True):
-                key = {v: k for k, v in RENAMES.items()}.get(name, name)
+                key = FIELDS_OF_COLUMNS.get(name, name)
                 row[key] = json.loads(value) if key in JSON_FIELDS and value is not None else value
             out.append(row)
         return out

@@ -7,13 +7,13 @@ import json
 import pytest
 from conftest import SHARED
 
+from eventledger.evaluate.registry import run as run_suite
 from eventledger.evaluate.suites import (
     PLOVER_DIR,
     cameo_rows,
     cameo_to_plover,
     legacy_names,
     petr_actor,
-    run_suite,
 )
 
 EVAL = SHARED / "eval-data"

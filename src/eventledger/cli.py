@@ -269,7 +269,7 @@ def eval_cmd(
     gold: Path | None = typer.Option(None, "--gold", help="Gold JSON in the contract's format."),
     export: Path | None = typer.Option(None, "--export", help="Export folder to score."),
     suite: str | None = typer.Option(
-        None, "--suite", help="plover, petr2, case2021, conflibert, timex, dating or all."
+        None, "--suite", help="A suite name (see evaluate/registry.py) or all."
     ),
     shared: Path = typer.Option(
         None, "--shared", help="Folder with eval-data/ (default $EVENTLEDGER_SHARED or ../shared)."
@@ -290,23 +290,17 @@ def eval_cmd(
         _print_gold(result)
         path = json_out or export / "eval.json"
     elif suite is not None:
-        from eventledger.evaluate.suites import SUITES, run_all, run_suite
-        from eventledger.evaluate.time_suites import TIME_SUITES, run_time_suite
+        from eventledger.evaluate.registry import SUITES, run
 
         root = shared or _shared_default()
         if not (root / "eval-data").is_dir():
             console.print(f"[red]no eval-data/ under {root} (use --shared)[/red]")
             raise typer.Exit(code=2)
-        names = (*SUITES, *TIME_SUITES)
-        if suite not in (*names, "all"):
-            console.print(f"[red]unknown suite {suite!r}: {', '.join(names)} or all[/red]")
+        if suite not in (*SUITES, "all"):
+            console.print(f"[red]unknown suite {suite!r}: {', '.join(SUITES)} or all[/red]")
             raise typer.Exit(code=2)
-        if suite == "all":
-            results = run_all(root) + [run_time_suite(name, root) for name in TIME_SUITES]
-        elif suite in TIME_SUITES:
-            results = [run_time_suite(suite, root)]
-        else:
-            results = [run_suite(suite, root)]
+        names = list(SUITES) if suite == "all" else [suite]
+        results = [run(name, root) for name in names]
         _print_suites(results)
         result = {"suites": results}
         path = json_out or Path(f"eval-{suite}.json")

@@ -55,6 +55,7 @@ class Article:
     status: str = "ok"  # ok | skipped (stored and flagged, not coded)
     skip_reason: str | None = None
     raw: str = ""
+    duplicate_kind: str | None = None  # copy | rewrite, beside duplicate_of
 
     def export(self) -> dict[str, Any]:
         return {
@@ -69,6 +70,7 @@ class Article:
             "language": self.language,
             "duplicate_of": self.duplicate_of,
             "story_id": self.story_id,
+            "duplicate_kind": self.duplicate_kind,
             "url": self.url,
             "source": self.source,
             "status": self.status,
@@ -95,6 +97,7 @@ class Entity:
     label: str
     country: str | None = None
     sector: str | None = None
+    entity_id: str | None = None  # the canonical entity across articles
 
 
 @dataclass
@@ -118,6 +121,7 @@ class Event:
     confidence: float = 0.5
     fused_id: str | None = None
     trigger: str | None = None
+    time_text: str | None = None  # the temporal expression that dated it, if any
 
     def export(self) -> dict[str, Any]:
         return asdict(self)
@@ -161,3 +165,64 @@ class BatchResult:
     events: list[Event] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Story:
+    """Articles about one incident or episode."""
+
+    story_id: str
+    label: str
+    article_ids: list[str]
+    first_date: str | None = None
+    last_date: str | None = None
+    n_articles: int = 0
+
+
+@dataclass
+class FusedEvent:
+    """One real-world event and every mention of it across articles.
+
+    `status` is reported | claimed | denied | contested (asserted by one party and denied
+    by another); `tolls` and `dates` keep each source's figure side by side.
+    """
+
+    fused_id: str
+    type: str
+    sentence: str  # the best evidence sentence
+    story_id: str | None = None
+    mode: str | None = None
+    source: Actor | None = None
+    target: Actor | None = None
+    date: str | None = None
+    date_precision: str | None = None
+    location: Location | None = None
+    killed: int | None = None
+    injured: int | None = None
+    status: str = "reported"
+    asserted_by: list[Actor] = field(default_factory=list)
+    denied_by: list[Actor] = field(default_factory=list)
+    tolls: list[dict[str, Any]] = field(default_factory=list)
+    dates: list[dict[str, Any]] = field(default_factory=list)
+    event_ids: list[str] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    independent_sources: int = 1
+    confidence: float = 0.5
+
+    def export(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class CanonicalEntity:
+    """A person or organisation across articles, with the spellings it appeared under."""
+
+    entity_id: str
+    name: str
+    label: str
+    country: str | None = None
+    sector: str | None = None
+    variants: list[str] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+    mentions: int = 0

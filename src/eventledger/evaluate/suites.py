@@ -27,7 +27,7 @@ import csv
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -36,7 +36,6 @@ from pathlib import Path
 from eventledger.extract.quadclass import predict
 from eventledger.records import Event
 
-SUITES = ("plover", "petr2", "case2021", "conflibert")
 FLOORS = {"plover": 0.70, "petr2": 0.50, "case2021": 0.55, "conflibert": 0.75}
 PLOVER_DIR = Path("eval-data/plover-petrarch-gsr")
 CHUNK = 500
@@ -624,22 +623,3 @@ def _types_by_gold(golds: list[str], tops: list[Event | None]) -> dict[str, dict
 
 
 # ---------------------------------------------------------------------------- entry points
-
-
-RUNNERS: dict[str, Callable[[Path], dict]] = {
-    "plover": run_plover,
-    "petr2": run_petr2,
-    "case2021": run_case2021,
-    "conflibert": run_conflibert,
-}
-
-
-def run_suite(name: str, shared: Path) -> dict:
-    """Run one suite against the gold under `shared/eval-data`."""
-    if name not in RUNNERS:
-        raise ValueError(f"unknown suite {name!r}: {', '.join(SUITES)}")
-    return RUNNERS[name](Path(shared))
-
-
-def run_all(shared: Path) -> list[dict]:
-    return [run_suite(name, shared) for name in SUITES]

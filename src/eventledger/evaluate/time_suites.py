@@ -34,7 +34,6 @@ from pathlib import Path
 from eventledger.dates.published import estimate_published
 from eventledger.dates.timex import Timex, find_timexes
 
-TIME_SUITES = ("timex", "dating")
 FLOORS = {"timex": 0.88, "dating": 0.90}
 TE3_DIR = Path("eval-data/te3-platinum")
 WIKIWARS_DIR = Path("eval-data/wikiwars/timex3-tml-converted")
@@ -358,13 +357,3 @@ def run_dating(shared: Path) -> dict:
         **metrics,
         "details": details,
     }
-
-
-RUNNERS = {"timex": run_timex, "dating": run_dating}
-
-
-def run_time_suite(name: str, shared: Path) -> dict:
-    """Run one time suite against the gold under `shared/eval-data`."""
-    if name not in RUNNERS:
-        raise ValueError(f"unknown suite {name!r}: {', '.join(TIME_SUITES)}")
-    return RUNNERS[name](Path(shared))

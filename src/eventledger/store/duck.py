@@ -22,22 +22,36 @@ CREATE TABLE IF NOT EXISTS articles (
     article_id VARCHAR PRIMARY KEY, source_path VARCHAR, title VARCHAR, published VARCHAR,
     published_precision VARCHAR, published_source VARCHAR, text VARCHAR, removed JSON,
     language VARCHAR, duplicate_of VARCHAR, story_id VARCHAR, url VARCHAR, source VARCHAR,
-    format VARCHAR, status VARCHAR, skip_reason VARCHAR, raw VARCHAR, run_id VARCHAR);
+    format VARCHAR, status VARCHAR, skip_reason VARCHAR, raw VARCHAR, run_id VARCHAR,
+    duplicate_kind VARCHAR);
 CREATE TABLE IF NOT EXISTS sentences (
     article_id VARCHAR, idx INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
     PRIMARY KEY (article_id, idx));
 CREATE TABLE IF NOT EXISTS entities (
     article_id VARCHAR, sentence_index INTEGER, start_char INTEGER, end_char INTEGER,
-    text VARCHAR, label VARCHAR, country VARCHAR, sector VARCHAR);
+    text VARCHAR, label VARCHAR, country VARCHAR, sector VARCHAR, entity_id VARCHAR);
 CREATE TABLE IF NOT EXISTS events (
     event_id VARCHAR PRIMARY KEY, article_id VARCHAR, type VARCHAR, mode VARCHAR,
     source JSON, target JSON, date VARCHAR, date_precision VARCHAR, location JSON,
     killed INTEGER, injured INTEGER, status VARCHAR, claimed_by JSON, sentence VARCHAR,
-    start_char INTEGER, end_char INTEGER, confidence DOUBLE, fused_id VARCHAR, trigger VARCHAR);
+    start_char INTEGER, end_char INTEGER, confidence DOUBLE, fused_id VARCHAR, trigger VARCHAR,
+    time_text VARCHAR);
 CREATE TABLE IF NOT EXISTS claims (
     claim_id VARCHAR PRIMARY KEY, article_id VARCHAR, speaker JSON, speaker_text VARCHAR,
     verb VARCHAR, stance VARCHAR, content VARCHAR, direct BOOLEAN, sentence VARCHAR,
     start_char INTEGER, end_char INTEGER);
+CREATE TABLE IF NOT EXISTS stories (
+    story_id VARCHAR PRIMARY KEY, label VARCHAR, article_ids JSON, first_date VARCHAR,
+    last_date VARCHAR, n_articles INTEGER);
+CREATE TABLE IF NOT EXISTS fused_events (
+    fused_id VARCHAR PRIMARY KEY, story_id VARCHAR, type VARCHAR, mode VARCHAR, source JSON,
+    target JSON, date VARCHAR, date_precision VARCHAR, location JSON, killed INTEGER,
+    injured INTEGER, status VARCHAR, asserted_by JSON, denied_by JSON, tolls JSON, dates JSON,
+    event_ids JSON, article_ids JSON, sources JSON, independent_sources INTEGER,
+    confidence DOUBLE, sentence VARCHAR);
+CREATE TABLE IF NOT EXISTS canonical_entities (
+    entity_id VARCHAR PRIMARY KEY, name VARCHAR, label VARCHAR, country VARCHAR, sector VARCHAR,
+    variants JSON, article_ids JSON, mentions INTEGER);
 CREATE TABLE IF NOT EXISTS problems (
     run_id VARCHAR, source_path VARCHAR, kind VARCHAR, reason VARCHAR);
 """
@@ -46,7 +60,22 @@ CREATE TABLE IF NOT EXISTS problems (
 RENAMES = {"start": "start_char", "end": "end_char", "index": "idx", "fmt": "format"}
 FIELDS_OF_COLUMNS = {column: field for field, column in RENAMES.items()}
 KEYED = {"articles", "sentences", "events", "claims"}
-JSON_FIELDS = {"source", "target", "location", "claimed_by", "speaker", "removed"}
+JSON_FIELDS = {
+    "source",
+    "target",
+    "location",
+    "claimed_by",
+    "speaker",
+    "removed",
+    "article_ids",
+    "asserted_by",
+    "denied_by",
+    "tolls",
+    "dates",
+    "event_ids",
+    "sources",
+    "variants",
+}
 
 
 def _row(record: Any, run_id: str | None = None) -> dict[str, Any]:

@@ -98,6 +98,8 @@ class Entity:
     country: str | None = None
     sector: str | None = None
     entity_id: str | None = None  # the canonical entity across articles
+    lat: float | None = None  # places only, from the gazetteer
+    lon: float | None = None
 
 
 @dataclass

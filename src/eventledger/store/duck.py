@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS sentences (
     PRIMARY KEY (article_id, idx));
 CREATE TABLE IF NOT EXISTS entities (
     article_id VARCHAR, sentence_index INTEGER, start_char INTEGER, end_char INTEGER,
-    text VARCHAR, label VARCHAR, country VARCHAR, sector VARCHAR, entity_id VARCHAR);
+    text VARCHAR, label VARCHAR, country VARCHAR, sector VARCHAR, entity_id VARCHAR,
+    lat DOUBLE, lon DOUBLE);
 CREATE TABLE IF NOT EXISTS events (
     event_id VARCHAR PRIMARY KEY, article_id VARCHAR, type VARCHAR, mode VARCHAR,
     source JSON, target JSON, date VARCHAR, date_precision VARCHAR, location JSON,

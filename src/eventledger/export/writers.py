@@ -1,5 +1,6 @@
 """Write the contract's files (shared spec, section 5): ``articles.jsonl``,
-``events.jsonl``, ``claims.jsonl``, plus the same tables as CSV (nested actors
+``events.jsonl``, ``claims.jsonl``; the corpus-level ``fused_events``, ``stories`` and
+``entities`` (canonical people and organisations); plus the same tables as CSV (nested actors
 flattened to ``source_name``, ``source_country``...) and Parquet (nested kept)."""
 
 from __future__ import annotations
@@ -9,8 +10,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import dataclasses
+
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from eventledger.records import CanonicalEntity, FusedEvent, Story
 
 ARTICLE_FIELDS = [
     "article_id",
@@ -23,6 +28,7 @@ ARTICLE_FIELDS = [
     "removed",
     "language",
     "duplicate_of",
+    "duplicate_kind",
     "story_id",
     "url",
     "source",
@@ -49,6 +55,7 @@ EVENT_FIELDS = [
     "confidence",
     "fused_id",
     "trigger",
+    "time_text",
 ]
 CLAIM_FIELDS = [
     "claim_id",
@@ -63,7 +70,17 @@ CLAIM_FIELDS = [
     "start",
     "end",
 ]
-FIELDS = {"articles": ARTICLE_FIELDS, "events": EVENT_FIELDS, "claims": CLAIM_FIELDS}
+FUSED_FIELDS = [f.name for f in dataclasses.fields(FusedEvent)]
+STORY_FIELDS = [f.name for f in dataclasses.fields(Story)]
+ENTITY_FIELDS = [f.name for f in dataclasses.fields(CanonicalEntity)]
+FIELDS = {
+    "articles": ARTICLE_FIELDS,
+    "events": EVENT_FIELDS,
+    "claims": CLAIM_FIELDS,
+    "fused_events": FUSED_FIELDS,
+    "stories": STORY_FIELDS,
+    "entities": ENTITY_FIELDS,
+}
 FORMATS = ("jsonl", "csv", "parquet")
 
 

@@ -7,12 +7,15 @@ import json
 from dataclasses import asdict, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
 
 from eventledger.records import BatchResult
+
+if TYPE_CHECKING:
+    from eventledger.fuse.corpus import CorpusResult
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -56,6 +59,15 @@ CREATE TABLE IF NOT EXISTS canonical_entities (
 CREATE TABLE IF NOT EXISTS problems (
     run_id VARCHAR, source_path VARCHAR, kind VARCHAR, reason VARCHAR);
 """
+
+# columns added after the first release: older stores gain them on open
+ADDED_COLUMNS = (
+    ("articles", "duplicate_kind", "VARCHAR"),
+    ("entities", "entity_id", "VARCHAR"),
+    ("entities", "lat", "DOUBLE"),
+    ("entities", "lon", "DOUBLE"),
+    ("events", "time_text", "VARCHAR"),
+)
 
 # record field -> column, where they differ (SQL keywords and clearer names)
 RENAMES = {"start": "start_char", "end": "end_char", "index": "idx", "fmt": "format"}
@@ -106,6 +118,8 @@ class Store:
             first = str(exc).splitlines()[0]
             raise StoreError(f"cannot open the store {self.path}: {first}") from exc
         self.con.execute(SCHEMA)
+        for table, column, kind in ADDED_COLUMNS:
+            self.con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
 
     def close(self) -> None:
         self.con.close()
@@ -166,6 +180,67 @@ class Store:
         self.con.register("_batch", arrow)  # replaced on the next call, also after a failure
         self.con.execute(f"{verb} INTO {table} SELECT * FROM _batch")
         self.con.unregister("_batch")
+
+    def write_corpus(self, result: CorpusResult) -> None:
+        """Replace the corpus-level answers (duplicates, stories, fused events, canonical
+        entities) in one transaction."""
+        duplicates = [
+            {"article_id": a, "duplicate_of": of, "duplicate_kind": kind}
+            for a, (of, kind) in result.duplicates.items()
+        ]
+        stories = [{"article_id": a, "story_id": s} for a, s in result.story_of.items()]
+        fused_of = [{"event_id": e, "fused_id": f} for e, f in result.fused_of.items()]
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute(
+                "UPDATE articles SET duplicate_of = NULL, duplicate_kind = NULL, story_id = NULL"
+            )
+            self._update("articles", "article_id", duplicates, ("duplicate_of", "duplicate_kind"))
+            self._update("articles", "article_id", stories, ("story_id",))
+            self._update("events", "event_id", fused_of, ("fused_id",))
+            self.con.execute("UPDATE entities SET entity_id = NULL")
+            entity_ids = [{"rowid": r, "entity_id": e} for r, e in result.entity_of.items()]
+            self._update("entities", "rowid", entity_ids, ("entity_id",))
+            for table in ("stories", "fused_events", "canonical_entities"):
+                self.con.execute(f"DELETE FROM {table}")
+            self._insert("stories", [_row(s) for s in result.stories])
+            self._insert("fused_events", [_row(f) for f in result.fused])
+            self._insert("canonical_entities", [_row(e) for e in result.entities])
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def _update(self, table: str, key: str, rows: list[dict], columns: tuple[str, ...]) -> None:
+        if not rows:
+            return
+        self.con.register("_changes", pa.Table.from_pylist(rows))
+        assignments = ", ".join(f"{c} = _changes.{c}" for c in columns)
+        self.con.execute(
+            f"UPDATE {table} SET {assignments} FROM _changes WHERE {table}.{key} = _changes.{key}"
+        )
+        self.con.unregister("_changes")
+
+    def corpus_inputs(self) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+        """Coded articles, events, claims and entities (with their row ids) for the
+        corpus stage."""
+        articles = self.query(
+            "SELECT article_id, source_path, title, text, published, published_precision,"
+            " published_source, url, source FROM articles WHERE status = 'ok'"
+            " ORDER BY article_id"
+        )
+        events = self.rows("events", "article_id, start_char, event_id")
+        claims = self.rows("claims", "article_id, start_char, claim_id")
+        entities = self.query(
+            "SELECT rowid, article_id, start_char AS start, text, label, country, sector"
+            " FROM entities ORDER BY rowid"
+        )
+        return articles, events, claims, entities
+
+    def query(self, sql: str, params: list | None = None) -> list[dict[str, Any]]:
+        cursor = self.con.execute(sql, params or [])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
     # --- reads ------------------------------------------------------------------------
     def rows(self, table: str, order: str) -> list[dict[str, Any]]:

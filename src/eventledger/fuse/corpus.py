@@ -1,0 +1,184 @@
+"""The corpus stage: everything that needs the whole store, run after the batches.
+
+It reads articles, events, claims and entities, finds copies and rewrites, groups
+stories, dates undated articles from their story, fuses event mentions and joins
+entity spellings, then rewrites the corpus tables in one transaction. It is cheap next
+to parsing (LSH and blocking keep it sub-quadratic), so it simply runs again over the
+whole store after every run, and its answers always reflect everything stored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from eventledger.fuse.dedup import Text, near_duplicates
+from eventledger.fuse.entities import Mention, canonical_entities
+from eventledger.fuse.events import ArticleInfo, fuse_events
+from eventledger.fuse.rewrites import is_rewrite
+from eventledger.fuse.stories import StoryText, group_stories
+from eventledger.records import CanonicalEntity, FusedEvent, Story
+
+PERSONISH_NORP = "PERSON?"
+
+
+@dataclass
+class CorpusResult:
+    duplicates: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (of, kind)
+    story_of: dict[str, str] = field(default_factory=dict)
+    stories: list[Story] = field(default_factory=list)
+    fused: list[FusedEvent] = field(default_factory=list)
+    fused_of: dict[str, str] = field(default_factory=dict)  # event id -> fused id
+    entities: list[CanonicalEntity] = field(default_factory=list)
+    entity_of: dict[int, str] = field(default_factory=dict)  # entities rowid -> entity id
+
+
+def rank(article: dict) -> tuple:
+    """Originals first: the earliest published, then the longest, then by id."""
+    return (article.get("published") or "~", -len(article["text"]), article["article_id"])
+
+
+def find_duplicates(articles: list[dict]) -> dict[str, tuple[str, str]]:
+    texts = [Text(a["article_id"], a["text"], rank(a)) for a in articles]
+    return {copy: (original, "copy") for copy, original in near_duplicates(texts).items()}
+
+
+def find_rewrites(
+    articles: list[dict], story_of: dict[str, str], known: dict[str, tuple[str, str]]
+) -> dict[str, tuple[str, str]]:
+    """Within each story, an article retelling an earlier one sentence by sentence."""
+    by_story: dict[str, list[dict]] = defaultdict(list)
+    for a in articles:
+        if a["article_id"] not in known:
+            by_story[story_of[a["article_id"]]].append(a)
+    found: dict[str, tuple[str, str]] = {}
+    for members in by_story.values():
+        members.sort(key=rank)
+        for i, later in enumerate(members):
+            for earlier in members[:i]:
+                if earlier["article_id"] in found:
+                    continue
+                if is_rewrite(earlier["text"], later["text"]):
+                    found[later["article_id"]] = (earlier["article_id"], "rewrite")
+                    break
+    return found
+
+
+def build_stories(articles: list[dict], story_of: dict[str, str]) -> list[Story]:
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for a in articles:
+        groups[story_of[a["article_id"]]].append(a)
+    stories = []
+    for story_id, members in sorted(groups.items()):
+        members.sort(key=rank)
+        dates = sorted(a["published"] for a in members if a.get("published"))
+        stories.append(
+            Story(
+                story_id=story_id,
+                label=members[0].get("title") or members[0]["text"][:80],
+                article_ids=[a["article_id"] for a in members],
+                first_date=dates[0] if dates else None,
+                last_date=dates[-1] if dates else None,
+                n_articles=len(members),
+            )
+        )
+    return stories
+
+
+def story_date(story: Story, articles: list[dict]) -> str | None:
+    """The longest date prefix all of the story's dated articles share, if any."""
+    ids = set(story.article_ids)
+    dates = [a["published"] for a in articles if a["article_id"] in ids and a.get("published")]
+    if not dates:
+        return None
+    common = dates[0]
+    for d in dates[1:]:
+        while common and not d.startswith(common):
+            common = common[: max(common.rfind("-"), 0)]
+    return common or None
+
+
+def entity_mentions(entities: list[dict], events: list[dict], claims: list[dict]) -> list[Mention]:
+    """Named people and bodies from the entity table, plus the actors of events and
+    claims (their phrases carry the country: "Azerbaijan's defense ministry")."""
+    mentions = []
+    for row, e in enumerate(entities):
+        label = e["label"]
+        if label == "NORP" and not e.get("country") and e["text"][:1].isupper():
+            label = PERSONISH_NORP
+        if label in ("PERSON", "ORG", "GPE", PERSONISH_NORP):
+            mentions.append(
+                Mention(
+                    e["article_id"],
+                    e["text"],
+                    label,
+                    e.get("country"),
+                    e.get("sector"),
+                    e["start"],
+                    row,
+                )
+            )
+    for record, roles in ((events, ("source", "target", "claimed_by")), (claims, ("speaker",))):
+        for r in record:
+            for role in roles:
+                actor = r.get(role)
+                if actor and actor.get("name") and (actor.get("sector") or actor.get("country")):
+                    mentions.append(
+                        Mention(
+                            r["article_id"],
+                            actor["name"],
+                            "actor",
+                            actor.get("country"),
+                            actor.get("sector"),
+                            r["start"],
+                        )
+                    )
+    return mentions
+
+
+def corpus_pass(
+    articles: list[dict], events: list[dict], claims: list[dict], entities: list[dict]
+) -> CorpusResult:
+    """`articles` are the coded (English) articles with their clean text."""
+    result = CorpusResult()
+    result.duplicates = find_duplicates(articles)
+    items = [
+        StoryText(
+            a["article_id"],
+            f"{a.get('title') or ''}\n{a['text']}",
+            a.get("published"),
+            a.get("published_precision"),
+            result.duplicates.get(a["article_id"], (None,))[0],
+        )
+        for a in articles
+    ]
+    result.story_of = group_stories(items)
+    result.duplicates.update(find_rewrites(articles, result.story_of, result.duplicates))
+    result.stories = build_stories(articles, result.story_of)
+    story_dates = {s.story_id: story_date(s, articles) for s in result.stories}
+    info = {
+        a["article_id"]: ArticleInfo(
+            story_id=result.story_of[a["article_id"]],
+            original=result.duplicates.get(a["article_id"], (a["article_id"],))[0],
+            source=a.get("source") or a.get("url") or a.get("source_path"),
+            story_date=story_dates[result.story_of[a["article_id"]]],
+        )
+        for a in articles
+    }
+    result.fused = fuse_events(events, info)
+    result.fused_of = {eid: f.fused_id for f in result.fused for eid in f.event_ids}
+    mentions = entity_mentions(entities, events, claims)
+    result.entities, assigned = canonical_entities(mentions)
+    result.entity_of = {
+        entities[mentions[i].row]["rowid"]: eid
+        for i, eid in assigned.items()
+        if mentions[i].row is not None
+    }
+    return result
+
+
+def corpus_stage(store) -> CorpusResult:
+    """Run the corpus pass over everything stored and write its answers back."""
+    result = corpus_pass(*store.corpus_inputs())
+    store.write_corpus(result)
+    return result

@@ -1,0 +1,189 @@
+"""Canonical entities: the people and organisations of the corpus, each with the
+spellings it appeared under.
+
+Organisations join on country and kind of body (`data/bodies.tsv`), so "Azerbaijan's
+defense ministry" and "the Defense Ministry in Baku" are one entity; a bare "the Defense
+Ministry" takes the country of the nearest earlier mention of that body in its article.
+People join on surname within blocks of the same initial: spellings and
+transliterations ("Pashinyan" / "Pashnyan", "Harutyunyan" / "Arutyunyan") merge when
+their affiliations do not disagree and their first names, where both are given, agree;
+"Ilham Aliyev" and "Heydar Aliyev" stay apart. A lone surname joins the full name it
+matches in the same article, else the only one in the corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from rapidfuzz.distance import JaroWinkler
+
+from eventledger.records import CanonicalEntity
+from eventledger.resolve.lexicon import load_lexicon
+
+SURNAME_SIMILARITY = 0.9
+SAME_FIRST_NAME_SIMILARITY = 0.6  # "Toivo Kral" / "Toivo Klaar": the first name carries it
+WORD = re.compile(r"[a-z0-9']+")
+LEADING = re.compile(r"^(the|a|an|mr|mrs|ms|dr)\.?\s+", re.I)
+PERSON_LABELS = {"PERSON", "PERSON?"}  # PERSON?: may only join a known person (NER doubt)
+
+
+@dataclass
+class Mention:
+    article_id: str
+    text: str
+    label: str  # PERSON | ORG | GPE | actor
+    country: str | None = None
+    sector: str | None = None
+    start: int = 0  # offset in the article, for the nearest-antecedent rule
+    row: int | None = None  # index in the entities list, when it came from there
+
+
+@cache
+def bodies() -> list[tuple[str, str]]:
+    """(phrase, body) pairs, longest phrase first."""
+    text = resources.files("eventledger.data").joinpath("bodies.tsv").read_text("utf-8")
+    pairs = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            body, phrases = line.split("\t")
+            pairs += [(p.strip(), body) for p in phrases.split("|") if p.strip()]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def body_of(text: str) -> str | None:
+    """The body a mention names, when the body is its head: "Azerbaijan's defense
+    ministry", "the Defense Ministry in Baku", not "military installations"."""
+    words = " " + " ".join(WORD.findall(text.lower().replace("’", "'"))) + " "
+    for phrase, body in bodies():
+        at = words.find(f" {phrase} ")
+        if at >= 0:
+            rest = words[at + len(phrase) + 2 :].split()
+            return body if not rest or rest[0] in ("in", "of") else None
+    return None
+
+
+def clean_name(text: str) -> str:
+    text = LEADING.sub("", text.strip().replace("’", "'"))
+    return re.sub(r"'s$", "", text)
+
+
+def person_parts(name: str) -> tuple[str | None, str]:
+    words = [w for w in re.split(r"[\s.]+", name) if w]
+    surname = re.sub(r"^(al|el)-", "", words[-1].lower()) if words else ""
+    first = words[0].lower() if len(words) > 1 else None
+    return first, surname
+
+
+def _id(key: str) -> str:
+    return "E" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def organisation_keys(mentions: list[Mention]) -> dict[int, str]:
+    """Key per organisation mention: country + body, else country + sector + name."""
+    keys: dict[int, str] = {}
+    lexicon = load_lexicon()
+    last_country: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for i, m in sorted(enumerate(mentions), key=lambda im: (im[1].article_id, im[1].start)):
+        body = body_of(m.text)
+        if m.label == "GPE" and body is None:
+            continue
+        if body and m.country:
+            last_country[(m.article_id, body)].append((m.start, m.country))
+            keys[i] = f"ORG|{m.country}|{body}"
+        elif body:
+            earlier = [c for s, c in last_country[(m.article_id, body)] if s <= m.start]
+            if earlier:
+                keys[i] = f"ORG|{earlier[-1]}|{body}"
+        elif m.label != "GPE":
+            entry = lexicon.by_phrase.get(clean_name(m.text).lower())
+            if entry is not None and entry.kind not in ("country", "demonym", "capital"):
+                keys[i] = f"LEX|{entry.key}"  # "EU" and "European Union": one entry
+            else:
+                keys[i] = f"ORG|{m.country}|{m.sector}|{clean_name(m.text).lower()}"
+    return keys
+
+
+def person_keys(mentions: list[Mention]) -> dict[int, str]:
+    """Key per person mention: the canonical full name its spelling joins."""
+    full: dict[str, list[int]] = defaultdict(list)  # surname initial -> canonical indices
+    canon: dict[int, tuple[str | None, str, str | None]] = {}
+    keys: dict[int, str] = {}
+    order = sorted(
+        (i for i, m in enumerate(mentions) if m.label in PERSON_LABELS),
+        key=lambda i: (
+            mentions[i].label != "PERSON" or " " not in clean_name(mentions[i].text),
+            -len(clean_name(mentions[i].text).split()),
+            mentions[i].text,
+        ),
+    )
+    for i in order:
+        m = mentions[i]
+        first, surname = person_parts(clean_name(m.text))
+        if len(surname) < 3:
+            continue
+        matches = []
+        for j in full[surname[0]]:
+            f2, s2, c2 = canon[j]
+            if m.country and c2 and m.country != c2:
+                continue
+            if first and f2 and first != f2:
+                continue
+            need = SAME_FIRST_NAME_SIMILARITY if first and first == f2 else SURNAME_SIMILARITY
+            if JaroWinkler.similarity(surname, s2) >= need:
+                matches.append(j)
+        here = [j for j in matches if mentions[j].article_id == m.article_id]
+        match = None
+        if here or len(matches) == 1 or (first and matches):
+            match = (here or matches)[0]
+        if match is None and (m.label != "PERSON" or " " not in clean_name(m.text)):
+            continue  # a lone word or a doubtful NER label may join a name, not found one
+        if match is None:
+            canon[i] = (first, surname, m.country)
+            full[surname[0]].append(i)
+            keys[i] = f"PER|{clean_name(m.text).lower()}"
+        else:
+            keys[i] = keys[match]
+    return keys
+
+
+def canonical_entities(mentions: list[Mention]) -> tuple[list[CanonicalEntity], dict[int, str]]:
+    """The canonical entities and, per mention index, the id of the one it belongs to."""
+    keys = {**organisation_keys(mentions), **person_keys(mentions)}
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, key in keys.items():
+        groups[key].append(i)
+    entities, assigned = [], {}
+    for key, members in sorted(groups.items()):
+        ms = [mentions[i] for i in members]
+        eid = _id(key)
+        person = key.startswith("PER|")
+        names = Counter(clean_name(m.text) for m in ms)
+        if person:
+            name = max(names, key=lambda n: (len(n.split()), names[n], n))
+        elif key.count("|") == 2:  # ORG|country|body
+            name = f"{key.split('|')[2]} ({key.split('|')[1]})"
+        elif key.startswith("LEX|"):
+            name = load_lexicon().by_key[key[4:]].name
+        else:
+            name = max(names, key=lambda n: (names[n], len(n), n))
+        countries = Counter(m.country for m in ms if m.country)
+        sectors = Counter(m.sector for m in ms if m.sector)
+        entities.append(
+            CanonicalEntity(
+                entity_id=eid,
+                name=name,
+                label="PERSON" if person else "ORG",
+                country=countries.most_common(1)[0][0] if countries else None,
+                sector=sectors.most_common(1)[0][0] if sectors else None,
+                variants=sorted({m.text for m in ms}),
+                article_ids=sorted({m.article_id for m in ms}),
+                mentions=len(ms),
+            )
+        )
+        assigned.update({i: eid for i in members})
+    return entities, assigned

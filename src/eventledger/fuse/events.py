@@ -1,0 +1,235 @@
+"""Fused events: the mentions of one real-world event across sentences and articles.
+
+Mentions are blocked by type and by story or year, so the work grows with the size of a
+block, not the corpus. Within a block a mention joins the first fused event whose
+profile it fits: dates agree at the coarser precision (an undated mention fits only
+within its own story), known source and target countries agree (swapped for symmetric
+types), locations do not contradict, and at least one actor country is shared. A fused
+event keeps every mention's date and toll side by side, who asserts it and who denies
+it, and counts independent sources: copies and rewrites count once, with their original.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from eventledger.records import FusedEvent
+from eventledger.resolve.lexicon import load_lexicon
+
+SYMMETRIC = {"ASSAULT", "AGREE", "CONSULT", "COOPERATE"}
+PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
+STATUS_RANK = {"reported": 0, "claimed": 1, "threatened": 2, "denied": 3}
+
+
+@dataclass
+class ArticleInfo:
+    story_id: str | None
+    original: str  # itself, or the article it copies or rewrites
+    source: str | None = None
+    story_date: str | None = None  # what the story's dated articles agree on
+
+
+@dataclass
+class Cluster:
+    type: str
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+    stories: set = field(default_factory=set)
+    source: str | None = None
+    target: str | None = None
+    date: str | None = None
+    precision: str | None = None
+    place: tuple[str, str | None] | None = None
+
+
+def country(actor: dict | None) -> str | None:
+    return actor.get("country") if actor else None
+
+
+def dates_agree(a: str, b: str) -> bool:
+    size = min(len(a), len(b))
+    return a[:size] == b[:size]
+
+
+@cache
+def patrons() -> dict[str, str]:
+    """De-facto entity -> the state backing it (XNK -> ARM), from countries.jsonl."""
+    return {e.country: e.patron for e in load_lexicon().entries if e.patron and e.country}
+
+
+def same_side(x: str | None, y: str | None) -> bool:
+    """Reports conflate a de-facto entity with its patron ("Armenian positions" for
+    Karabakh's), so for fusion the two codes agree."""
+    if x is None or y is None:
+        return False
+    return x == y or patrons().get(x) == y or patrons().get(y) == x
+
+
+def actors_fit(cluster: Cluster, src: str | None, tgt: str | None) -> bool:
+    def fits(x: str | None, y: str | None, u: str | None, v: str | None) -> bool:
+        ok = (x is None or u is None or same_side(x, u)) and (
+            y is None or v is None or same_side(y, v)
+        )
+        return ok and (same_side(x, u) or same_side(y, v))
+
+    straight = fits(cluster.source, cluster.target, src, tgt)
+    return straight or (
+        cluster.type in SYMMETRIC and fits(cluster.source, cluster.target, tgt, src)
+    )
+
+
+def fits(cluster: Cluster, mention: dict, info: ArticleInfo | None) -> bool:
+    """An undated mention may join a dated event only of its own story, and only when
+    the story's date agrees: background mentions ("the 2020 war") stay apart."""
+    date, story = mention.get("date"), info.story_id if info else None
+    if date and cluster.date:
+        if not dates_agree(date, cluster.date):
+            return False
+    elif story is None or story not in cluster.stories:
+        return False
+    elif date or cluster.date:
+        known = info.story_date
+        if known is None or not dates_agree(date or cluster.date, known):
+            return False
+    if not actors_fit(cluster, country(mention.get("source")), country(mention.get("target"))):
+        return False
+    place = mention.get("location")
+    if place and cluster.place and place.get("country") and cluster.place[1]:
+        if place["country"] != cluster.place[1]:
+            return False
+    return True
+
+
+def absorb(cluster: Cluster, mention: dict, story: str | None) -> None:
+    cluster.mentions.append(mention)
+    if story:
+        cluster.stories.add(story)
+    src, tgt = country(mention.get("source")), country(mention.get("target"))
+    if cluster.type in SYMMETRIC and (src == cluster.target or tgt == cluster.source):
+        src, tgt = tgt, src
+    cluster.source = cluster.source or src
+    cluster.target = cluster.target or tgt
+    rank = PRECISION_RANK.get(mention.get("date_precision") or "", 0)
+    if mention.get("date") and rank > PRECISION_RANK.get(cluster.precision or "", 0):
+        cluster.date, cluster.precision = mention["date"], mention["date_precision"]
+    place = mention.get("location")
+    if place and cluster.place is None:
+        cluster.place = (place.get("name"), place.get("country"))
+
+
+def quality(mention: dict) -> tuple:
+    """Most informative mentions first: they shape the profile the others must fit."""
+    return (
+        -PRECISION_RANK.get(mention.get("date_precision") or "", 0),
+        -sum(country(mention.get(k)) is not None for k in ("source", "target")),
+        STATUS_RANK.get(mention.get("status") or "", 0),
+        -(mention.get("confidence") or 0.0),
+        mention["event_id"],
+    )
+
+
+def cluster_events(events: list[dict], articles: dict[str, ArticleInfo]) -> list[Cluster]:
+    clusters: list[Cluster] = []
+    by_block: dict[tuple, list[Cluster]] = defaultdict(list)
+    for mention in sorted(events, key=quality):
+        info = articles.get(mention["article_id"])
+        story = info.story_id if info else None
+        kind = mention["type"]
+        year = (mention.get("date") or "")[:4]
+        candidates = by_block[(kind, "story", story)] if story else []
+        if year:
+            candidates = candidates + by_block[(kind, "year", year)]
+        home = next((c for c in candidates if fits(c, mention, info)), None)
+        if home is None:
+            home = Cluster(type=kind)
+            clusters.append(home)
+        absorb(home, mention, story)
+        for key in ((kind, "story", story), (kind, "year", (home.date or "")[:4])):
+            if key[2] and home not in by_block[key]:
+                by_block[key].append(home)
+    return clusters
+
+
+def fused_record(cluster: Cluster, articles: dict[str, ArticleInfo]) -> FusedEvent:
+    best = cluster.mentions[0]
+    article_ids = sorted({m["article_id"] for m in cluster.mentions})
+    originals = {articles[a].original if a in articles else a for a in article_ids}
+    asserted, denied, reported = [], [], False
+    for m in cluster.mentions:
+        status, by = m.get("status"), m.get("claimed_by")
+        if status == "denied" and by and by not in denied:
+            denied.append(by)
+        elif status == "claimed" and by and by not in asserted:
+            asserted.append(by)
+        reported = reported or status == "reported"
+    if denied and (asserted or reported):
+        status = "contested"
+    elif denied:
+        status = "denied"
+    elif reported:
+        status = "reported"
+    else:
+        status = best.get("status") or "reported"
+    tolls = [
+        {
+            "killed": m.get("killed"),
+            "injured": m.get("injured"),
+            "event_id": m["event_id"],
+            "article_id": m["article_id"],
+            "claimed_by": m.get("claimed_by"),
+        }
+        for m in cluster.mentions
+        if m.get("killed") is not None or m.get("injured") is not None
+    ]
+    dates: dict[tuple, list[str]] = defaultdict(list)
+    for m in cluster.mentions:
+        if m.get("date"):
+            dates[(m["date"], m.get("date_precision"))].append(m["article_id"])
+    sources = sorted(
+        {articles[a].source for a in article_ids if a in articles and articles[a].source}
+    )
+    top = max((m.get("confidence") or 0.0) for m in cluster.mentions)
+    return FusedEvent(
+        fused_id=best["event_id"],
+        type=cluster.type,
+        sentence=best["sentence"],
+        story_id=_majority(articles[a].story_id for a in article_ids if a in articles),
+        mode=next((m["mode"] for m in cluster.mentions if m.get("mode")), None),
+        source=next((m["source"] for m in cluster.mentions if country(m.get("source"))), None)
+        or best.get("source"),
+        target=next((m["target"] for m in cluster.mentions if country(m.get("target"))), None)
+        or best.get("target"),
+        date=cluster.date,
+        date_precision=cluster.precision,
+        location=next((m["location"] for m in cluster.mentions if m.get("location")), None),
+        killed=min((t["killed"] for t in tolls if t["killed"] is not None), default=None),
+        injured=min((t["injured"] for t in tolls if t["injured"] is not None), default=None),
+        status=status,
+        asserted_by=asserted,
+        denied_by=denied,
+        tolls=tolls,
+        dates=[
+            {"date": d, "precision": p, "article_ids": sorted(set(ids))}
+            for (d, p), ids in sorted(dates.items())
+        ],
+        event_ids=[m["event_id"] for m in cluster.mentions],
+        article_ids=article_ids,
+        sources=sources,
+        independent_sources=len(originals),
+        confidence=round(min(0.99, top + 0.1 * (len(originals) - 1)), 3),
+    )
+
+
+def _majority(values) -> str | None:
+    counts: dict[str, int] = defaultdict(int)
+    for v in values:
+        if v:
+            counts[v] += 1
+    return max(sorted(counts), key=counts.__getitem__) if counts else None
+
+
+def fuse_events(events: list[dict], articles: dict[str, ArticleInfo]) -> list[FusedEvent]:
+    """Fused events; each mention's `fused_id` is the id of the fused event holding it."""
+    return [fused_record(c, articles) for c in cluster_events(events, articles)]

@@ -6,11 +6,10 @@ flattened to ``source_name``, ``source_country``...) and Parquet (nested kept)."
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
-
-import dataclasses
 
 import pyarrow as pa
 import pyarrow.parquet as pq

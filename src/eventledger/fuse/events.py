@@ -96,10 +96,8 @@ def fits(cluster: Cluster, mention: dict, info: ArticleInfo | None) -> bool:
     if not actors_fit(cluster, country(mention.get("source")), country(mention.get("target"))):
         return False
     place = mention.get("location")
-    if place and cluster.place and place.get("country") and cluster.place[1]:
-        if place["country"] != cluster.place[1]:
-            return False
-    return True
+    known = place and cluster.place and place.get("country") and cluster.place[1]
+    return not (known and place["country"] != cluster.place[1])
 
 
 def absorb(cluster: Cluster, mention: dict, story: str | None) -> None:

@@ -13,13 +13,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from eventledger.fuse.dedup import Text, near_duplicates
-from eventledger.fuse.entities import Mention, canonical_entities
+from eventledger.fuse.entities import Mention, body_of, canonical_entities
 from eventledger.fuse.events import ArticleInfo, fuse_events
 from eventledger.fuse.rewrites import is_rewrite
 from eventledger.fuse.stories import StoryText, group_stories
 from eventledger.records import CanonicalEntity, FusedEvent, Story
 
 PERSONISH_NORP = "PERSON?"
+BACK_REFERENCE = {"he", "she", "the", "its"}  # "he said", "the ministry added"
 
 
 @dataclass
@@ -99,13 +100,16 @@ def story_date(story: Story, articles: list[dict]) -> str | None:
 
 
 def entity_mentions(entities: list[dict], events: list[dict], claims: list[dict]) -> list[Mention]:
-    """Named people and bodies from the entity table, plus the actors of events and
-    claims (their phrases carry the country: "Azerbaijan's defense ministry")."""
-    mentions = []
+    """Named people and bodies from the entity table, the actors of events and claims
+    (their phrases carry the country: "Azerbaijan's defense ministry"), and the
+    back-references claims resolved ("he said", "the ministry added")."""
+    mentions, people = [], defaultdict(list)
     for row, e in enumerate(entities):
         label = e["label"]
         if label == "NORP" and not e.get("country") and e["text"][:1].isupper():
             label = PERSONISH_NORP
+        if label == "PERSON" and len(e["text"]) > 2:
+            people[e["article_id"]].append(e["text"])
         if label in ("PERSON", "ORG", "GPE", PERSONISH_NORP):
             mentions.append(
                 Mention(
@@ -121,18 +125,39 @@ def entity_mentions(entities: list[dict], events: list[dict], claims: list[dict]
     for record, roles in ((events, ("source", "target", "claimed_by")), (claims, ("speaker",))):
         for r in record:
             for role in roles:
-                actor = r.get(role)
-                if actor and actor.get("name") and (actor.get("sector") or actor.get("country")):
-                    mentions.append(
-                        Mention(
-                            r["article_id"],
-                            actor["name"],
-                            "actor",
-                            actor.get("country"),
-                            actor.get("sector"),
-                            r["start"],
-                        )
+                actor = r.get(role) or {}
+                if not actor.get("name") or not (actor.get("sector") or actor.get("country")):
+                    continue
+                written = actor["name"]  # "Armenian Prime Minister Nikol Pashinyan": a person
+                person = next((p for p in people[r["article_id"]] if p in written), None)
+                mentions.append(
+                    Mention(
+                        r["article_id"],
+                        written,
+                        "PERSON" if person else "actor",
+                        actor.get("country"),
+                        actor.get("sector"),
+                        r["start"],
+                        name=person or written,
                     )
+                )
+    for c in claims:
+        written, actor = c.get("speaker_text") or "", c.get("speaker") or {}
+        words = written.lower().split()
+        if not words or words[0] not in BACK_REFERENCE or actor.get("name") in (None, written):
+            continue
+        if words[0] in ("he", "she") or body_of(written) == body_of(actor["name"]) is not None:
+            mentions.append(
+                Mention(
+                    c["article_id"],
+                    written,
+                    "PERSON" if words[0] in ("he", "she") else "actor",
+                    actor.get("country"),
+                    actor.get("sector"),
+                    c["start"],
+                    name=actor["name"],
+                )
+            )
     return mentions
 
 

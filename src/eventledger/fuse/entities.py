@@ -4,7 +4,7 @@ spellings it appeared under.
 Organisations join on country and kind of body (`data/bodies.tsv`), so "Azerbaijan's
 defense ministry" and "the Defense Ministry in Baku" are one entity; a bare "the Defense
 Ministry" takes the country of the nearest earlier mention of that body in its article.
-People join on surname within blocks of the same initial: spellings and
+People join on surname within blocks of shared leading letters: spellings and
 transliterations ("Pashinyan" / "Pashnyan", "Harutyunyan" / "Arutyunyan") merge when
 their affiliations do not disagree and their first names, where both are given, agree;
 "Ilham Aliyev" and "Heydar Aliyev" stay apart. A lone surname joins the full name it
@@ -41,6 +41,10 @@ class Mention:
     sector: str | None = None
     start: int = 0  # offset in the article, for the nearest-antecedent rule
     row: int | None = None  # index in the entities list, when it came from there
+    name: str = ""  # what it refers to, when the text is a back-reference ("he", "the ministry")
+
+    def __post_init__(self) -> None:
+        self.name = self.name or self.text
 
 
 @cache
@@ -84,50 +88,62 @@ def _id(key: str) -> str:
 
 
 def organisation_keys(mentions: list[Mention]) -> dict[int, str]:
-    """Key per organisation mention: country + body, else country + sector + name."""
+    """Key per organisation mention: country + body, else its dictionary entry, else (for
+    names NER calls organisations) country + sector + name. Other actor phrases
+    ("residents", "Azerbaijan") are not entities."""
     keys: dict[int, str] = {}
     lexicon = load_lexicon()
     last_country: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
     for i, m in sorted(enumerate(mentions), key=lambda im: (im[1].article_id, im[1].start)):
-        body = body_of(m.text)
+        if m.label in PERSON_LABELS:
+            continue
+        body = body_of(m.name)
         if m.label == "GPE" and body is None:
             continue
         if body and m.country:
             last_country[(m.article_id, body)].append((m.start, m.country))
             keys[i] = f"ORG|{m.country}|{body}"
         elif body:
-            earlier = [c for s, c in last_country[(m.article_id, body)] if s <= m.start]
-            if earlier:
-                keys[i] = f"ORG|{earlier[-1]}|{body}"
+            seen = last_country[(m.article_id, body)]
+            earlier = [c for s, c in seen if s <= m.start]
+            if earlier or len({c for _, c in seen}) == 1:
+                keys[i] = f"ORG|{(earlier or [seen[0][1]])[-1]}|{body}"
         elif m.label != "GPE":
-            entry = lexicon.by_phrase.get(clean_name(m.text).lower())
+            entry = lexicon.by_phrase.get(clean_name(m.name).lower())
             if entry is not None and entry.kind not in ("country", "demonym", "capital"):
                 keys[i] = f"LEX|{entry.key}"  # "EU" and "European Union": one entry
-            else:
-                keys[i] = f"ORG|{m.country}|{m.sector}|{clean_name(m.text).lower()}"
+            elif m.label == "ORG":  # a named body the dictionary does not know
+                keys[i] = f"ORG|{m.country}|{m.sector}|{clean_name(m.name).lower()}"
     return keys
+
+
+def blocks(surname: str) -> tuple[str, str]:
+    """Two blocking keys, so a dropped first letter still meets ("Harutyunyan",
+    "Arutyunyan" share "ar")."""
+    return surname[:2], surname[1:3]
 
 
 def person_keys(mentions: list[Mention]) -> dict[int, str]:
     """Key per person mention: the canonical full name its spelling joins."""
-    full: dict[str, list[int]] = defaultdict(list)  # surname initial -> canonical indices
+    full: dict[str, list[int]] = defaultdict(list)  # surname block -> canonical indices
     canon: dict[int, tuple[str | None, str, str | None]] = {}
     keys: dict[int, str] = {}
     order = sorted(
         (i for i, m in enumerate(mentions) if m.label in PERSON_LABELS),
         key=lambda i: (
-            mentions[i].label != "PERSON" or " " not in clean_name(mentions[i].text),
-            -len(clean_name(mentions[i].text).split()),
-            mentions[i].text,
+            mentions[i].label != "PERSON" or " " not in clean_name(mentions[i].name),
+            -len(clean_name(mentions[i].name).split()),
+            mentions[i].name,
         ),
     )
     for i in order:
         m = mentions[i]
-        first, surname = person_parts(clean_name(m.text))
+        first, surname = person_parts(clean_name(m.name))
         if len(surname) < 3:
             continue
         matches = []
-        for j in full[surname[0]]:
+        pool = dict.fromkeys(j for key in blocks(surname) for j in full[key])
+        for j in pool:
             f2, s2, c2 = canon[j]
             if m.country and c2 and m.country != c2:
                 continue
@@ -140,12 +156,13 @@ def person_keys(mentions: list[Mention]) -> dict[int, str]:
         match = None
         if here or len(matches) == 1 or (first and matches):
             match = (here or matches)[0]
-        if match is None and (m.label != "PERSON" or " " not in clean_name(m.text)):
+        if match is None and (m.label != "PERSON" or " " not in clean_name(m.name)):
             continue  # a lone word or a doubtful NER label may join a name, not found one
         if match is None:
             canon[i] = (first, surname, m.country)
-            full[surname[0]].append(i)
-            keys[i] = f"PER|{clean_name(m.text).lower()}"
+            for key in blocks(surname):
+                full[key].append(i)
+            keys[i] = f"PER|{clean_name(m.name).lower()}"
         else:
             keys[i] = keys[match]
     return keys
@@ -162,7 +179,7 @@ def canonical_entities(mentions: list[Mention]) -> tuple[list[CanonicalEntity], 
         ms = [mentions[i] for i in members]
         eid = _id(key)
         person = key.startswith("PER|")
-        names = Counter(clean_name(m.text) for m in ms)
+        names = Counter(clean_name(m.name if person else m.text) for m in ms)
         if person:
             name = max(names, key=lambda n: (len(n.split()), names[n], n))
         elif key.count("|") == 2:  # ORG|country|body

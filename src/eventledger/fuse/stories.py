@@ -4,16 +4,17 @@ Two articles belong together when their distinctive vocabulary agrees: each arti
 vector of its words weighted by how rare they are in English (wordfreq) and in this
 corpus (idf), so "Lachin", "anti-terrorist" and "peacekeepers" count and "said" or
 "government" do not. Candidate pairs come from MinHash LSH over each article's top terms
-(sub-quadratic); a pair links when its cosine clears STORY_COSINE and their dates allow
-it, and a story never spans more than MAX_SPAN_DAYS of dated articles, which keeps one
-long war from chaining into a single story.
+(sub-quadratic); a pair links when their dates allow it and its cosine clears
+STORY_COSINE, or MUTUAL_COSINE with each among the other's nearest neighbours (small
+corpora give small idf weights and lower cosines), and a story never spans more than
+MAX_SPAN_DAYS of dated articles, which keeps one long war from chaining into one story.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,6 +23,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from wordfreq import zipf_frequency
 
 STORY_COSINE = 0.30
+MUTUAL = 2  # or each is among the other's two nearest, above MUTUAL_COSINE
+MUTUAL_COSINE = 0.2
 MAX_SPAN_DAYS = 10
 TOP_TERMS = 40
 COMMON_ZIPF = 6.0  # words at least this frequent in English carry no story signal
@@ -113,11 +116,20 @@ def group_stories(items: list[StoryText]) -> dict[str, str]:
         if item.original in index:
             links.append((2.0, i, index[item.original]))
     vecs = vectors(items)
-    for i, j in candidate_pairs(vecs):
-        if compatible_dates(items[i], items[j]):
-            score = cosine(vecs[i], vecs[j])
-            if score >= STORY_COSINE:
-                links.append((score, i, j))
+    scores = {
+        (i, j): cosine(vecs[i], vecs[j])
+        for i, j in candidate_pairs(vecs)
+        if compatible_dates(items[i], items[j])
+    }
+    nearest = defaultdict(list)
+    for (i, j), score in scores.items():
+        nearest[i].append((score, j))
+        nearest[j].append((score, i))
+    top = {i: {j for _, j in sorted(near, reverse=True)[:MUTUAL]} for i, near in nearest.items()}
+    for (i, j), score in scores.items():
+        mutual = j in top[i] and i in top[j] and score >= MUTUAL_COSINE
+        if score >= STORY_COSINE or mutual:
+            links.append((score, i, j))
     for _, i, j in sorted(links, reverse=True):
         a, b = owner[i], owner[j]
         if a == b or not _span_ok(items, members[a] + members[b]):

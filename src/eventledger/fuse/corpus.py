@@ -10,14 +10,14 @@ whole store after every run, and its answers always reflect everything stored.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from eventledger.fuse.dedup import Text, near_duplicates
 from eventledger.fuse.entities import Mention, body_of, canonical_entities
 from eventledger.fuse.events import ArticleInfo, fuse_events
 from eventledger.fuse.rewrites import is_rewrite
 from eventledger.fuse.stories import StoryText, group_stories
-from eventledger.records import CanonicalEntity, FusedEvent, Story
+from eventledger.records import BatchResult, CanonicalEntity, FusedEvent, Story
 
 PERSONISH_NORP = "PERSON?"
 BACK_REFERENCE = {"he", "she", "the", "its"}  # "he said", "the ministry added"
@@ -206,4 +206,23 @@ def corpus_stage(store) -> CorpusResult:
     """Run the corpus pass over everything stored and write its answers back."""
     result = corpus_pass(*store.corpus_inputs())
     store.write_corpus(result)
+    return result
+
+
+def corpus_in_memory(batch: BatchResult) -> CorpusResult:
+    """The corpus pass over one in-memory batch (the Python API): the records gain their
+    `duplicate_of`, `story_id`, `fused_id` and `entity_id`."""
+    coded = [a for a in batch.articles if a.status == "ok"]
+    articles = [{**a.export(), "text": a.text} for a in coded]
+    events = [e.export() for e in batch.events]
+    claims = [c.export() for c in batch.claims]
+    entities = [{**asdict(e), "rowid": n} for n, e in enumerate(batch.entities)]
+    result = corpus_pass(articles, events, claims, entities)
+    for a in coded:
+        a.duplicate_of, a.duplicate_kind = result.duplicates.get(a.article_id, (None, None))
+        a.story_id = result.story_of.get(a.article_id)
+    for e in batch.events:
+        e.fused_id = result.fused_of.get(e.event_id, e.event_id)
+    for n, e in enumerate(batch.entities):
+        e.entity_id = result.entity_of.get(n)
     return result

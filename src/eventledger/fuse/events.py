@@ -1,12 +1,15 @@
 """Fused events: the mentions of one real-world event across sentences and articles.
 
-Mentions are blocked by type and by story or year, so the work grows with the size of a
-block, not the corpus. Within a block a mention joins the first fused event whose
-profile it fits: dates agree at the coarser precision (an undated mention fits only
-within its own story), known source and target countries agree (swapped for symmetric
-types), locations do not contradict, and at least one actor country is shared. A fused
-event keeps every mention's date and toll side by side, who asserts it and who denies
-it, and counts independent sources: copies and rewrites count once, with their original.
+Mentions are blocked by type and story, or by type, exact date and actor country, so
+the work grows with the size of a block, not the corpus. Within a block a mention joins
+the first fused event whose profile it fits: dates agree at the coarser precision (an
+undated mention fits only within its own story), known source and target countries agree
+(swapped for symmetric types; a de-facto entity agrees with its patron), locations do
+not contradict, and at least one actor country is shared. A fused event keeps every
+mention's date and toll side by side, who asserts it and who denies it, and counts
+independent sources: copies and rewrites count once, with their original. Its own
+`killed` and `injured` are the lowest figures reported, as ACLED codes conservatively;
+`tolls` lists each source's figure.
 """
 
 from __future__ import annotations
@@ -128,25 +131,37 @@ def quality(mention: dict) -> tuple:
     )
 
 
+def block_keys(kind: str, story: str | None, date: str | None, countries: set) -> list[tuple]:
+    """Where a mention looks for its event, and where an event is filed: its story, and
+    across stories its exact date with each actor country it names. Across stories,
+    dates must therefore agree at the same precision; within a story they need only
+    agree at the coarser one."""
+    keys = [(kind, story)] if story else []
+    if date:
+        keys += [(kind, date, c) for c in sorted(countries)]
+    return keys
+
+
 def cluster_events(events: list[dict], articles: dict[str, ArticleInfo]) -> list[Cluster]:
     clusters: list[Cluster] = []
-    by_block: dict[tuple, list[Cluster]] = defaultdict(list)
+    blocks: dict[tuple, dict[int, None]] = defaultdict(dict)  # key -> cluster indices, in order
     for mention in sorted(events, key=quality):
         info = articles.get(mention["article_id"])
         story = info.story_id if info else None
         kind = mention["type"]
-        year = (mention.get("date") or "")[:4]
-        candidates = by_block[(kind, "story", story)] if story else []
-        if year:
-            candidates = candidates + by_block[(kind, "year", year)]
-        home = next((c for c in candidates if fits(c, mention, info)), None)
+        countries = {country(mention.get(k)) for k in ("source", "target")} - {None}
+        seen: dict[int, None] = {}
+        for key in block_keys(kind, story, mention.get("date"), countries):
+            seen.update(blocks.get(key, {}))
+        home = next((k for k in sorted(seen) if fits(clusters[k], mention, info)), None)
         if home is None:
-            home = Cluster(type=kind)
-            clusters.append(home)
-        absorb(home, mention, story)
-        for key in ((kind, "story", story), (kind, "year", (home.date or "")[:4])):
-            if key[2] and home not in by_block[key]:
-                by_block[key].append(home)
+            home = len(clusters)
+            clusters.append(Cluster(type=kind))
+        cluster = clusters[home]
+        absorb(cluster, mention, story)
+        ids = {cluster.source, cluster.target} - {None}
+        for key in block_keys(kind, story, cluster.date, ids):
+            blocks[key][home] = None
     return clusters
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from time import perf_counter
 
 from eventledger.fuse.dedup import Text, near_duplicates
 from eventledger.fuse.entities import Mention, body_of, canonical_entities
@@ -32,6 +33,7 @@ class CorpusResult:
     fused_of: dict[str, str] = field(default_factory=dict)  # event id -> fused id
     entities: list[CanonicalEntity] = field(default_factory=list)
     entity_of: dict[int, str] = field(default_factory=dict)  # entities rowid -> entity id
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def rank(article: dict) -> tuple:
@@ -86,14 +88,14 @@ def build_stories(articles: list[dict], story_of: dict[str, str]) -> list[Story]
     return stories
 
 
-def story_date(story: Story, articles: list[dict]) -> str | None:
-    """The longest date prefix all of the story's dated articles share, if any."""
-    ids = set(story.article_ids)
-    dates = [a["published"] for a in articles if a["article_id"] in ids and a.get("published")]
-    if not dates:
+def common_date(dates: list[str | None]) -> str | None:
+    """The longest date prefix the dated ones share ("2023-09-19" and "2023-09-20" share
+    "2023-09"), if any."""
+    known = [d for d in dates if d]
+    if not known:
         return None
-    common = dates[0]
-    for d in dates[1:]:
+    common = known[0]
+    for d in known[1:]:
         while common and not d.startswith(common):
             common = common[: max(common.rfind("-"), 0)]
     return common or None
@@ -166,7 +168,9 @@ def corpus_pass(
 ) -> CorpusResult:
     """`articles` are the coded (English) articles with their clean text."""
     result = CorpusResult()
+    clock = Clock(result.timings)
     result.duplicates = find_duplicates(articles)
+    clock.lap("duplicates")
     items = [
         StoryText(
             a["article_id"],
@@ -178,9 +182,15 @@ def corpus_pass(
         for a in articles
     ]
     result.story_of = group_stories(items)
+    clock.lap("stories")
     result.duplicates.update(find_rewrites(articles, result.story_of, result.duplicates))
+    clock.lap("rewrites")
     result.stories = build_stories(articles, result.story_of)
-    story_dates = {s.story_id: story_date(s, articles) for s in result.stories}
+    by_id = {a["article_id"]: a for a in articles}
+    story_dates = {
+        s.story_id: common_date([by_id[a].get("published") for a in s.article_ids])
+        for s in result.stories
+    }
     info = {
         a["article_id"]: ArticleInfo(
             story_id=result.story_of[a["article_id"]],
@@ -192,6 +202,7 @@ def corpus_pass(
     }
     result.fused = fuse_events(events, info)
     result.fused_of = {eid: f.fused_id for f in result.fused for eid in f.event_ids}
+    clock.lap("fusion")
     mentions = entity_mentions(entities, events, claims)
     result.entities, assigned = canonical_entities(mentions)
     result.entity_of = {
@@ -199,7 +210,20 @@ def corpus_pass(
         for i, eid in assigned.items()
         if mentions[i].row is not None
     }
+    clock.lap("entities")
     return result
+
+
+class Clock:
+    """Seconds per step, for the run report and the benchmark."""
+
+    def __init__(self, into: dict[str, float]):
+        self.into, self.last = into, perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = perf_counter()
+        self.into[name] = round(now - self.last, 3)
+        self.last = now
 
 
 def corpus_stage(store) -> CorpusResult:

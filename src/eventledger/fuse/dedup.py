@@ -35,12 +35,6 @@ def shingles(text: str, n: int = 3) -> set[str]:
     return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
-def signature(grams: set[str]) -> MinHash:
-    mh = MinHash(num_perm=NUM_PERM)
-    mh.update_batch([g.encode("utf-8") for g in grams])
-    return mh
-
-
 def containment(a: set[str], b: set[str]) -> float:
     small, large = (a, b) if len(a) <= len(b) else (b, a)
     return len(small & large) / len(small) if small else 0.0
@@ -51,11 +45,11 @@ def near_duplicates(texts: list[Text]) -> dict[str, str]:
     chains of copies all point at one article."""
     grams = {t.article_id: shingles(t.text) for t in texts}
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
-    signatures = {}
-    for t in texts:
-        if len(grams[t.article_id]) >= MIN_SHINGLES:
-            signatures[t.article_id] = signature(grams[t.article_id])
-            lsh.insert(t.article_id, signatures[t.article_id])
+    ids = [t.article_id for t in texts if len(grams[t.article_id]) >= MIN_SHINGLES]
+    encoded = ([g.encode("utf-8") for g in grams[i]] for i in ids)
+    signatures = dict(zip(ids, MinHash.generator(encoded, num_perm=NUM_PERM), strict=True))
+    for aid, sig in signatures.items():
+        lsh.insert(aid, sig)
     parent = {t.article_id: t.article_id for t in texts}
     rank = {t.article_id: t.rank for t in texts}
 

@@ -40,12 +40,6 @@ class StoryText:
     original: str | None = None  # the article this one duplicates, if any
 
 
-def rarity(word: str, cache: dict[str, float]) -> float:
-    if word not in cache:
-        cache[word] = max(0.0, COMMON_ZIPF - zipf_frequency(word, "en"))
-    return cache[word]
-
-
 def term_counts(text: str) -> Counter[str]:
     words = (w.lower().replace("’", "'") for w in WORD.findall(text))
     return Counter(w for w in words if w not in STOP_WORDS)
@@ -55,12 +49,15 @@ def vectors(items: list[StoryText]) -> list[dict[str, float]]:
     """Unit vectors of each article's words weighted by rarity and idf."""
     counts = [term_counts(i.text) for i in items]
     df = Counter(w for c in counts for w in c)
-    n, cache, out = len(items), {}, []
+    n = len(items)
+    # rarity in English times idf in this corpus, once per word of the vocabulary
+    weight = {
+        w: max(0.0, COMMON_ZIPF - zipf_frequency(w, "en")) * (math.log((n + 1) / (k + 1)) + 1)
+        for w, k in df.items()
+    }
+    out = []
     for c in counts:
-        weights = {
-            w: (1 + math.log(k)) * rarity(w, cache) * (math.log((n + 1) / (df[w] + 1)) + 1)
-            for w, k in c.items()
-        }
+        weights = {w: (1 + math.log(k)) * weight[w] for w, k in c.items()}
         norm = math.sqrt(sum(x * x for x in weights.values())) or 1.0
         out.append({w: x / norm for w, x in weights.items() if x > 0})
     return out
@@ -91,14 +88,11 @@ def compatible_dates(a: StoryText, b: StoryText) -> bool:
 
 def candidate_pairs(vecs: list[dict[str, float]]) -> set[tuple[int, int]]:
     lsh = MinHashLSH(threshold=0.1, num_perm=64, weights=(0.2, 0.8))
-    sigs = []
+    tops = ([w.encode("utf-8") for w in sorted(v, key=v.__getitem__)[-TOP_TERMS:]] for v in vecs)
+    sigs = list(MinHash.generator(tops, num_perm=64))
     for i, v in enumerate(vecs):
-        mh = MinHash(num_perm=64)
-        top = sorted(v, key=v.__getitem__, reverse=True)[:TOP_TERMS]
-        mh.update_batch([w.encode("utf-8") for w in top])
-        sigs.append(mh)
         if v:
-            lsh.insert(i, mh)
+            lsh.insert(i, sigs[i])
     pairs = set()
     for i, v in enumerate(vecs):
         if v:

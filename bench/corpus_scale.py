@@ -1,0 +1,196 @@
+"""How the corpus stage (near-duplicates, rewrites, stories, fusion, entities) grows.
+
+Builds N synthetic articles from real Timeline17 sentences (each article mixes sentences
+of several articles of one topic, so dedup does not collapse them; every 20th is a
+re-published copy with 15% of its words changed), with about 25 synthetic event mentions
+and 30 entity mentions per article, and times `corpus_pass` on them. Prints seconds per
+step, peak RSS and the growth exponent between sizes; writes JSON to bench/results/.
+
+    python bench/corpus_scale.py                 # 1k and 10k articles
+    python bench/corpus_scale.py --sizes 10000,100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import re
+import resource
+import tarfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from eventledger.fuse.corpus import corpus_pass
+
+SHARED = Path(os.environ.get("EVENTLEDGER_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+T17 = SHARED / "eval-data" / "t17" / "articles.tar.gz"
+RESULTS = Path(__file__).parent / "results"
+TYPES = [
+    "ASSAULT",
+    "COERCE",
+    "ACCUSE",
+    "REQUEST",
+    "CONSULT",
+    "AGREE",
+    "THREATEN",
+    "REJECT",
+    "MOBILIZE",
+    "AID",
+    "SUPPORT",
+    "SANCTION",
+    "PROTEST",
+    "RETREAT",
+    "CONCEDE",
+    "COOPERATE",
+]
+COUNTRIES = ["EGY", "LBY", "SYR", "YEM", "IRQ", "USA", "GBR", "FRA", "RUS", "TUR", "ISR", "IRN"]
+SURNAMES = [
+    "Mubarak",
+    "Gaddafi",
+    "Assad",
+    "Saleh",
+    "Maliki",
+    "Obama",
+    "Cameron",
+    "Sarkozy",
+    "Putin",
+    "Erdogan",
+    "Netanyahu",
+    "Khamenei",
+    "Morsi",
+    "Tantawi",
+    "Jalil",
+    "Hadi",
+]
+SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def topics() -> dict[str, list[str]]:
+    """Sentences per topic from the Timeline17 articles."""
+    out: dict[str, list[str]] = {}
+    with tarfile.open(T17) as tar:
+        for member in tar:
+            if member.isfile() and member.name.endswith(".txt"):
+                topic = member.name.split("/")[0]
+                text = tar.extractfile(member).read().decode("utf-8", "replace")
+                out.setdefault(topic, []).extend(
+                    s for s in SENTENCE.split(" ".join(text.split())) if 40 < len(s) < 400
+                )
+    return out
+
+
+def spelled(name: str, rng: random.Random) -> str:
+    if rng.random() < 0.1 and len(name) > 4:  # a typo or transliteration
+        i = rng.randrange(1, len(name) - 1)
+        return name[:i] + name[i + 1 :]
+    return name
+
+
+def synthesize(n: int, seed: int = 0) -> tuple[list[dict], list[dict], list[dict]]:
+    rng = random.Random(seed)
+    pools = topics()
+    names = sorted(pools)
+    articles, events, entities = [], [], []
+    start = date(2011, 1, 1)
+    for k in range(n):
+        topic = names[k % len(names)]
+        day = start + timedelta(days=rng.randrange(700))
+        if k % 20 == 19:  # a re-published copy of the previous article of this topic
+            words = articles[-len(names)]["text"].split()
+            text = " ".join(w if rng.random() > 0.15 else rng.choice(words) for w in words)
+        else:
+            text = " ".join(rng.sample(pools[topic], min(40, len(pools[topic]))))
+        aid = f"a{k:07d}"
+        articles.append(
+            {
+                "article_id": aid,
+                "title": topic,
+                "text": text,
+                "published": day.isoformat(),
+                "published_precision": "day",
+                "source": f"outlet{k % 50}",
+            }
+        )
+        for e in range(25):
+            src, tgt = rng.sample(COUNTRIES, 2)
+            when = day - timedelta(days=rng.randrange(3))
+            events.append(
+                {
+                    "event_id": f"{aid}-e{e}",
+                    "article_id": aid,
+                    "type": rng.choice(TYPES),
+                    "source": {"name": src, "country": src, "sector": "GOV"},
+                    "target": {"name": tgt, "country": tgt, "sector": None},
+                    "date": when.isoformat(),
+                    "date_precision": "day",
+                    "status": "reported",
+                    "claimed_by": None,
+                    "sentence": "s",
+                    "start": e * 100,
+                    "confidence": 0.6,
+                    "location": None,
+                    "killed": rng.choice([None, None, 3, 5]),
+                    "injured": None,
+                    "mode": None,
+                }
+            )
+        for m in range(30):
+            first = rng.choice(["Hosni", "Bashar", "Ali", "Barack", "Vladimir", "Recep"])
+            entities.append(
+                {
+                    "rowid": len(entities),
+                    "article_id": aid,
+                    "start": m * 50,
+                    "text": f"{first} {spelled(rng.choice(SURNAMES), rng)}",
+                    "label": "PERSON",
+                    "country": rng.choice([None, rng.choice(COUNTRIES)]),
+                    "sector": None,
+                }
+            )
+    return articles, events, entities
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rows = []
+    for n in sizes:
+        articles, events, entities = synthesize(n)
+        t = time.perf_counter()
+        result = corpus_pass(articles, events, [], entities)
+        seconds = time.perf_counter() - t
+        row = {
+            "articles": n,
+            "events": len(events),
+            "seconds": round(seconds, 2),
+            "per_article_ms": round(1000 * seconds / n, 3),
+            "steps": result.timings,
+            "duplicates": len(result.duplicates),
+            "stories": len(result.stories),
+            "fused": len(result.fused),
+            "peak_rss_mb": round(peak_rss_mb()),
+        }
+        rows.append(row)
+        print(json.dumps(row))
+    for a, b in zip(rows, rows[1:], strict=False):
+        growth = math.log(b["seconds"] / a["seconds"]) / math.log(b["articles"] / a["articles"])
+        b["growth_exponent"] = round(growth, 3)
+        print(f"{a['articles']} -> {b['articles']} articles: time grows as n^{growth:.2f}")
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"corpus_scale-{'-'.join(map(str, sizes))}.json"
+    out.write_text(json.dumps(rows, indent=2) + "\n")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,10 +1,11 @@
 """The corpus stage: everything that needs the whole store, run after the batches.
 
 It reads articles, events, claims and entities, finds copies and rewrites, groups
-stories, dates undated articles from their story, fuses event mentions and joins
-entity spellings, then rewrites the corpus tables in one transaction. It is cheap next
-to parsing (LSH and blocking keep it sub-quadratic), so it simply runs again over the
-whole store after every run, and its answers always reflect everything stored.
+stories, dates undated articles from their story (and their events with them), fuses
+event mentions and joins entity spellings, then rewrites the corpus tables in one
+transaction. It is cheap next to parsing (LSH and blocking keep it sub-quadratic), so it
+simply runs again over the whole store after every run, and its answers always reflect
+everything stored.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from time import perf_counter
 from eventledger.fuse.dedup import Text, near_duplicates
 from eventledger.fuse.entities import Mention, body_of, canonical_entities
 from eventledger.fuse.events import ArticleInfo, fuse_events
+from eventledger.fuse.redate import corpus_dates, redate_events
 from eventledger.fuse.rewrites import is_rewrite
 from eventledger.fuse.stories import StoryText, group_stories
 from eventledger.records import BatchResult, CanonicalEntity, FusedEvent, Story
@@ -33,6 +35,8 @@ class CorpusResult:
     fused_of: dict[str, str] = field(default_factory=dict)  # event id -> fused id
     entities: list[CanonicalEntity] = field(default_factory=list)
     entity_of: dict[int, str] = field(default_factory=dict)  # entities rowid -> entity id
+    published: dict[str, tuple[str, str]] = field(default_factory=dict)  # from the corpus
+    event_dates: list[dict] = field(default_factory=list)  # events dated anew
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -191,6 +195,22 @@ def corpus_pass(
         s.story_id: common_date([by_id[a].get("published") for a in s.article_ids])
         for s in result.stories
     }
+    result.published = corpus_dates(articles, result.story_of, story_dates)
+    by_article: dict[str, list[dict]] = defaultdict(list)
+    for e in events:
+        by_article[e["article_id"]].append(e)
+    for aid, published in result.published.items():
+        by_id[aid]["published"], by_id[aid]["published_precision"] = published
+        for change in redate_events(by_id[aid], published, by_article[aid]):
+            result.event_dates.append(change)
+    redated = {c["event_id"]: c for c in result.event_dates}
+    for e in events:
+        if e["event_id"] in redated:
+            e["date"], e["date_precision"] = (
+                redated[e["event_id"]]["date"],
+                redated[e["event_id"]]["date_precision"],
+            )
+    clock.lap("dates")
     info = {
         a["article_id"]: ArticleInfo(
             story_id=result.story_of[a["article_id"]],
@@ -242,11 +262,20 @@ def corpus_in_memory(batch: BatchResult) -> CorpusResult:
     claims = [c.export() for c in batch.claims]
     entities = [{**asdict(e), "rowid": n} for n, e in enumerate(batch.entities)]
     result = corpus_pass(articles, events, claims, entities)
+    redated = {c["event_id"]: c for c in result.event_dates}
     for a in coded:
         a.duplicate_of, a.duplicate_kind = result.duplicates.get(a.article_id, (None, None))
         a.story_id = result.story_of.get(a.article_id)
+        if a.article_id in result.published:
+            a.published, a.published_precision = result.published[a.article_id]
+            a.published_source = "corpus"
     for e in batch.events:
         e.fused_id = result.fused_of.get(e.event_id, e.event_id)
+        if e.event_id in redated:
+            e.date, e.date_precision = (
+                redated[e.event_id]["date"],
+                redated[e.event_id]["date_precision"],
+            )
     for n, e in enumerate(batch.entities):
         e.entity_id = result.entity_of.get(n)
     return result

@@ -190,6 +190,15 @@ class Store:
         ]
         stories = [{"article_id": a, "story_id": s} for a, s in result.story_of.items()]
         fused_of = [{"event_id": e, "fused_id": f} for e, f in result.fused_of.items()]
+        published = [
+            {
+                "article_id": a,
+                "published": d,
+                "published_precision": p,
+                "published_source": "corpus",
+            }
+            for a, (d, p) in result.published.items()
+        ]
         self.con.execute("BEGIN TRANSACTION")
         try:
             self.con.execute(
@@ -198,6 +207,13 @@ class Store:
             self._update("articles", "article_id", duplicates, ("duplicate_of", "duplicate_kind"))
             self._update("articles", "article_id", stories, ("story_id",))
             self._update("events", "event_id", fused_of, ("fused_id",))
+            self._update(
+                "articles",
+                "article_id",
+                published,
+                ("published", "published_precision", "published_source"),
+            )
+            self._update("events", "event_id", result.event_dates, ("date", "date_precision"))
             self.con.execute("UPDATE entities SET entity_id = NULL")
             entity_ids = [{"rowid": r, "entity_id": e} for r, e in result.entity_of.items()]
             self._update("entities", "rowid", entity_ids, ("entity_id",))

@@ -1,0 +1,1 @@
+"""Offline geocoding: a gazetteer, toponym resolution in context, and article geocoding."""

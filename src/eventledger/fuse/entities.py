@@ -17,7 +17,7 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from rapidfuzz.distance import JaroWinkler
@@ -59,6 +59,7 @@ def bodies() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 
+@lru_cache(maxsize=1 << 16)  # actor phrases repeat across a corpus
 def body_of(text: str) -> str | None:
     """The body a mention names, when the body is its head: "Azerbaijan's defense
     ministry", "the Defense Ministry in Baku", not "military installations"."""
@@ -71,6 +72,7 @@ def body_of(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def clean_name(text: str) -> str:
     text = LEADING.sub("", text.strip().replace("’", "'"))
     return re.sub(r"'s$", "", text)

@@ -51,10 +51,27 @@ def test_near_duplicates_found_with_full_precision_and_recall():
 def test_rewrite_is_told_from_an_independent_report():
     one, two = (next(SEEDS.glob(f"{n}_*.txt")).read_text("utf-8") for n in ("001", "002"))
     assert not is_rewrite(one, two)  # two outlets on the same day: independent
-    rng = random.Random(3)
     words = re.findall(r"\S+", one)
-    spun = " ".join(w if rng.random() > 0.25 else "truly" for w in words)
-    assert is_rewrite(one, spun)
+
+    def spun(share: float) -> str:
+        rng = random.Random(3)
+        return " ".join(w if rng.random() > share else "truly" for w in words)
+
+    assert is_rewrite(one, spun(0.25))
+    heavy = spun(0.5)  # too few sentences left to tell by the text alone
+    events = {
+        ("ASSAULT", "AZE", "XNK", "2023"),
+        ("REJECT", "ARM", "AZE", None),
+        ("REQUEST", "RUS", None, None),
+    }
+    other = {
+        ("ASSAULT", "AZE", "ARM", "2020"),
+        ("AGREE", "RUS", None, "2020"),
+        ("REQUEST", "RUS", None, None),
+    }
+    assert not is_rewrite(one, heavy)
+    assert is_rewrite(one, heavy, events, set(events))
+    assert not is_rewrite(one, heavy, events, other)
 
 
 def test_entity_spellings_join_and_namesakes_stay_apart():

@@ -50,10 +50,21 @@ def find_duplicates(articles: list[dict]) -> dict[str, tuple[str, str]]:
     return {copy: (original, "copy") for copy, original in near_duplicates(texts).items()}
 
 
+def event_signatures(events: list[dict]) -> dict[str, set[tuple]]:
+    out: dict[str, set[tuple]] = defaultdict(set)
+    for e in events:
+        src, tgt = e.get("source") or {}, e.get("target") or {}
+        out[e["article_id"]].add((e["type"], src.get("country"), tgt.get("country"), e.get("date")))
+    return out
+
+
 def find_rewrites(
-    articles: list[dict], story_of: dict[str, str], known: dict[str, tuple[str, str]]
+    articles: list[dict],
+    story_of: dict[str, str],
+    known: dict[str, tuple[str, str]],
+    signatures: dict[str, set[tuple]],
 ) -> dict[str, tuple[str, str]]:
-    """Within each story, an article retelling an earlier one sentence by sentence."""
+    """Within each story, an article retelling an earlier one in other words."""
     by_story: dict[str, list[dict]] = defaultdict(list)
     for a in articles:
         if a["article_id"] not in known:
@@ -65,7 +76,8 @@ def find_rewrites(
             for earlier in members[:i]:
                 if earlier["article_id"] in found:
                     continue
-                if is_rewrite(earlier["text"], later["text"]):
+                a, b = earlier["article_id"], later["article_id"]
+                if is_rewrite(earlier["text"], later["text"], signatures[a], signatures[b]):
                     found[later["article_id"]] = (earlier["article_id"], "rewrite")
                     break
     return found
@@ -187,7 +199,10 @@ def corpus_pass(
     ]
     result.story_of = group_stories(items)
     clock.lap("stories")
-    result.duplicates.update(find_rewrites(articles, result.story_of, result.duplicates))
+    signatures = event_signatures(events)
+    result.duplicates.update(
+        find_rewrites(articles, result.story_of, result.duplicates, signatures)
+    )
     clock.lap("rewrites")
     result.stories = build_stories(articles, result.story_of)
     by_id = {a["article_id"]: a for a in articles}

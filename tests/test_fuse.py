@@ -185,3 +185,44 @@ def test_event_dates_with_known_publication_dates(tmp_path, gold):
     cli("eval", "--gold", str(SHARED / "gold" / "seeds.json"), "--export", str(out))
     result = json.loads((out / "eval.json").read_text("utf-8"))
     assert result["accuracy"]["date"]["accuracy"] >= 0.80  # we reach 0.869
+
+
+def test_asserted_and_denied_is_contested_with_tolls_side_by_side():
+    from eventledger.fuse.events import ArticleInfo, fuse_events
+
+    aze = {"name": "Azerbaijan", "country": "AZE", "sector": "GOV"}
+    arm = {"name": "Armenia", "country": "ARM", "sector": "GOV"}
+    xnk = {"name": "Karabakh authorities", "country": "XNK", "sector": "GOV"}
+
+    def mention(eid, article, status, by, killed=None):
+        return {
+            "event_id": eid,
+            "article_id": article,
+            "type": "ASSAULT",
+            "source": aze,
+            "target": xnk,
+            "date": "2023-09-19",
+            "date_precision": "day",
+            "status": status,
+            "claimed_by": by,
+            "killed": killed,
+            "injured": None,
+            "sentence": eid,
+            "confidence": 0.7,
+            "location": None,
+            "mode": None,
+        }
+
+    events = [
+        mention("e1", "a", "claimed", xnk, killed=27),
+        mention("e2", "b", "denied", aze),
+        mention("e3", "c", "claimed", xnk, killed=32),
+        mention("e4", "d", "claimed", xnk, killed=27),  # d copies a
+    ]
+    info = {x: ArticleInfo("s1", x) for x in "abc"} | {"d": ArticleInfo("s1", "a")}
+    (fused,) = fuse_events(events, info)
+    assert fused.status == "contested"
+    assert fused.asserted_by == [xnk] and fused.denied_by == [aze]
+    assert sorted(t["killed"] for t in fused.tolls) == [27, 27, 32]
+    assert fused.killed == 27  # the conservative figure; every source's figure is kept
+    assert fused.independent_sources == 3  # the copy counts with its original

@@ -98,9 +98,18 @@ def fits(cluster: Cluster, mention: dict, info: ArticleInfo | None) -> bool:
             return False
     if not actors_fit(cluster, country(mention.get("source")), country(mention.get("target"))):
         return False
-    place = mention.get("location")
+    place = specific(mention.get("location"))
     known = place and cluster.place and place.get("country") and cluster.place[1]
     return not (known and place["country"] != cluster.place[1])
+
+
+def specific(place: dict | None) -> dict | None:
+    """A location below country level: a whole country as the place says too little to
+    tell two events apart."""
+    if not place or not place.get("name"):
+        return None
+    entry = load_lexicon().by_phrase.get(place["name"].lower())
+    return None if entry is not None and entry.kind == "country" else place
 
 
 def absorb(cluster: Cluster, mention: dict, story: str | None) -> None:
@@ -115,7 +124,7 @@ def absorb(cluster: Cluster, mention: dict, story: str | None) -> None:
     rank = PRECISION_RANK.get(mention.get("date_precision") or "", 0)
     if mention.get("date") and rank > PRECISION_RANK.get(cluster.precision or "", 0):
         cluster.date, cluster.precision = mention["date"], mention["date_precision"]
-    place = mention.get("location")
+    place = specific(mention.get("location"))
     if place and cluster.place is None:
         cluster.place = (place.get("name"), place.get("country"))
 

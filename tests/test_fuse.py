@@ -191,7 +191,6 @@ def test_asserted_and_denied_is_contested_with_tolls_side_by_side():
     from eventledger.fuse.events import ArticleInfo, fuse_events
 
     aze = {"name": "Azerbaijan", "country": "AZE", "sector": "GOV"}
-    arm = {"name": "Armenia", "country": "ARM", "sector": "GOV"}
     xnk = {"name": "Karabakh authorities", "country": "XNK", "sector": "GOV"}
 
     def mention(eid, article, status, by, killed=None):

@@ -17,6 +17,7 @@ from time import perf_counter
 from eventledger.fuse.dedup import Text, near_duplicates
 from eventledger.fuse.entities import Mention, body_of, canonical_entities
 from eventledger.fuse.events import ArticleInfo, fuse_events
+from eventledger.fuse.mentions import body_mentions
 from eventledger.fuse.redate import corpus_dates, redate_events
 from eventledger.fuse.rewrites import is_rewrite
 from eventledger.fuse.stories import StoryText, group_stories
@@ -117,11 +118,16 @@ def common_date(dates: list[str | None]) -> str | None:
     return common or None
 
 
-def entity_mentions(entities: list[dict], events: list[dict], claims: list[dict]) -> list[Mention]:
+def entity_mentions(
+    entities: list[dict], events: list[dict], claims: list[dict], articles: list[dict]
+) -> list[Mention]:
     """Named people and bodies from the entity table, the actors of events and claims
-    (their phrases carry the country: "Azerbaijan's defense ministry"), and the
-    back-references claims resolved ("he said", "the ministry added")."""
+    (their phrases carry the country: "Azerbaijan's defense ministry"), the bodies
+    written in the text ("Armenian troops"), and the back-references claims resolved
+    ("he said", "the ministry added")."""
     mentions, people = [], defaultdict(list)
+    for a in articles:
+        mentions += body_mentions(a["article_id"], a["text"])
     for row, e in enumerate(entities):
         label = e["label"]
         if label == "NORP" and not e.get("country") and e["text"][:1].isupper():
@@ -147,7 +153,7 @@ def entity_mentions(entities: list[dict], events: list[dict], claims: list[dict]
                 if not actor.get("name") or not (actor.get("sector") or actor.get("country")):
                     continue
                 written = actor["name"]  # "Armenian Prime Minister Nikol Pashinyan": a person
-                person = next((p for p in people[r["article_id"]] if p in written), None)
+                person = next((p for p in people[r["article_id"]] if written.endswith(p)), None)
                 mentions.append(
                     Mention(
                         r["article_id"],
@@ -238,7 +244,7 @@ def corpus_pass(
     result.fused = fuse_events(events, info)
     result.fused_of = {eid: f.fused_id for f in result.fused for eid in f.event_ids}
     clock.lap("fusion")
-    mentions = entity_mentions(entities, events, claims)
+    mentions = entity_mentions(entities, events, claims, articles)
     result.entities, assigned = canonical_entities(mentions)
     result.entity_of = {
         entities[mentions[i].row]["rowid"]: eid

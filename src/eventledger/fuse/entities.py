@@ -95,7 +95,8 @@ def organisation_keys(mentions: list[Mention]) -> dict[int, str]:
     ("residents", "Azerbaijan") are not entities."""
     keys: dict[int, str] = {}
     lexicon = load_lexicon()
-    last_country: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    last_country: dict[tuple[str, str], str] = {}  # (article, body) -> latest country
+    last_ministry: dict[str, str] = {}
     for i, m in sorted(enumerate(mentions), key=lambda im: (im[1].article_id, im[1].start)):
         if m.label in PERSON_LABELS:
             continue
@@ -103,19 +104,22 @@ def organisation_keys(mentions: list[Mention]) -> dict[int, str]:
         if m.label == "GPE" and body is None:
             continue
         if body and m.country:
-            last_country[(m.article_id, body)].append((m.start, m.country))
+            last_country[(m.article_id, body)] = m.country
             keys[i] = f"ORG|{m.country}|{body}"
+        elif body and (m.article_id, body) in last_country:  # "the Defense Ministry"
+            keys[i] = f"ORG|{last_country[(m.article_id, body)]}|{body}"
         elif body:
-            seen = last_country[(m.article_id, body)]
-            earlier = [c for s, c in seen if s <= m.start]
-            if earlier or len({c for _, c in seen}) == 1:
-                keys[i] = f"ORG|{(earlier or [seen[0][1]])[-1]}|{body}"
+            continue  # "Foreign Ministry" of no known country: which one is unknown
+        elif clean_name(m.name).lower() == "ministry" and m.article_id in last_ministry:
+            keys[i] = last_ministry[m.article_id]  # "the ministry said"
         elif m.label != "GPE":
             entry = lexicon.by_phrase.get(clean_name(m.name).lower())
             if entry is not None and entry.kind not in ("country", "demonym", "capital"):
                 keys[i] = f"LEX|{entry.key}"  # "EU" and "European Union": one entry
             elif m.label == "ORG":  # a named body the dictionary does not know
                 keys[i] = f"ORG|{m.country}|{m.sector}|{clean_name(m.name).lower()}"
+        if "Ministry" in keys.get(i, "") and m.article_id:
+            last_ministry[m.article_id] = keys[i]
     return keys
 
 

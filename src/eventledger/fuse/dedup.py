@@ -14,10 +14,12 @@ import re
 from dataclasses import dataclass
 
 from datasketch import MinHash, MinHashLSH
+from spacy.lang.en.stop_words import STOP_WORDS
 
 NUM_PERM = 128
 LSH_THRESHOLD = 0.1
 LSH_WEIGHTS = (0.2, 0.8)  # (false positive, false negative): candidates are confirmed anyway
+MIN_JACCARD = 0.08  # estimated from the signatures, before the exact check
 CONTAINMENT = 0.25
 MIN_SHINGLES = 8
 WORD = re.compile(r"\w+")
@@ -31,8 +33,11 @@ class Text:
 
 
 def shingles(text: str, n: int = 3) -> set[str]:
+    """Word n-grams, but not those made only of stop words ("one of the"): every
+    article of a topic shares those, and they would make every pair a candidate."""
     words = WORD.findall(text.lower())
-    return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
+    grams = (words[i : i + n] for i in range(len(words) - n + 1))
+    return {" ".join(g) for g in grams if not all(w in STOP_WORDS for w in g)}
 
 
 def containment(a: set[str], b: set[str]) -> float:
@@ -61,7 +66,9 @@ def near_duplicates(texts: list[Text]) -> dict[str, str]:
 
     for aid, sig in signatures.items():
         for other in lsh.query(sig):
-            if other <= aid or containment(grams[aid], grams[other]) < CONTAINMENT:
+            if other <= aid or sig.jaccard(signatures[other]) < MIN_JACCARD:
+                continue
+            if containment(grams[aid], grams[other]) < CONTAINMENT:
                 continue
             a, b = root(aid), root(other)
             if a != b:

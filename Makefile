@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
+# the UI's map assets (leaflet, world-atlas, topojson-client) come from npm
+NODESTAMP := node_modules/.package-lock.json
 
 .PHONY: demo test install dev lint bench clean
 
@@ -19,14 +21,18 @@ $(DEVSTAMP): $(STAMP)
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $@
 
-install: $(STAMP)
+$(NODESTAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
-dev: $(DEVSTAMP)
+install: $(STAMP) $(NODESTAMP)
 
-demo: $(STAMP)
+dev: $(DEVSTAMP) $(NODESTAMP)
+
+demo: $(STAMP) $(NODESTAMP)
 	$(BIN)/eventledger run samples --db demo/ledger.duckdb --out demo/out
 
-test: $(DEVSTAMP)
+test: $(DEVSTAMP) $(NODESTAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest
 
@@ -36,6 +42,7 @@ lint: $(DEVSTAMP)
 
 bench: $(DEVSTAMP)
 	$(BIN)/python bench/cleaning.py
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf demo .pytest_cache

@@ -1,0 +1,5 @@
+"""`eventledger serve`: the web UI and JSON API over a store."""
+
+from eventledger.serve.app import create_app
+
+__all__ = ["create_app"]

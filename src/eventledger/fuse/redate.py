@@ -24,18 +24,31 @@ def corpus_dates(
 ) -> dict[str, tuple[str, str]]:
     """{article id: (published, precision)} for articles the corpus dates more precisely
     than their own text did."""
-    anchored = anchor_dates(
-        [
-            CorpusArticle(
-                a["article_id"],
-                a["text"],
-                a.get("title"),
-                a.get("published"),
-                a.get("published_precision"),
-                a.get("published_source") or "none",
-            )
-            for a in articles
-        ]
+    # only stories holding both a day-dated article and one without can anchor
+    day_dated = {
+        story_of.get(a["article_id"]) for a in articles if a.get("published_precision") == "day"
+    }
+    undated = {
+        story_of.get(a["article_id"]) for a in articles if a.get("published_precision") != "day"
+    }
+    mixed = day_dated & undated
+    anchored = (
+        anchor_dates(
+            [
+                CorpusArticle(
+                    a["article_id"],
+                    a["text"],
+                    a.get("title"),
+                    a.get("published"),
+                    a.get("published_precision"),
+                    a.get("published_source") or "none",
+                )
+                for a in articles
+                if story_of.get(a["article_id"]) in mixed
+            ]
+        )
+        if mixed
+        else {}
     )
     found = {}
     for a in articles:

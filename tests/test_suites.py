@@ -1,4 +1,4 @@
-"""Public gold suites run end to end; floors are asserted once the extractor reaches them."""
+"""Public gold suites run end to end and hold their figures."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ from eventledger.evaluate.suites import (
 
 EVAL = SHARED / "eval-data"
 EXPECTED_N = {"plover": 322, "petr2": 74, "case2021": 1019, "conflibert": 451}
+# Regression floors just under today's figures; the issue's floors are in suites.FLOORS
+# (plover has reached its 0.70).
+HOLDS = {"plover": 0.70, "petr2": 0.17, "case2021": 0.38, "conflibert": 0.71}
 
 needs_data = pytest.mark.skipif(not EVAL.is_dir(), reason="no shared eval-data/")
 
@@ -29,6 +32,9 @@ def test_suite_runs_and_scores(name):
     value = result[result["metric"]]
     assert isinstance(value, float) and 0.0 <= value <= 1.0
     assert result["n"] == EXPECTED_N[name]
+    assert value >= HOLDS[name]
+    if name == "conflibert":  # the rules alone, beside the trained classifier
+        assert result["rules_macro_f1"] >= 0.66
     json.dumps(result)  # the CLI writes it as JSON
 
 

@@ -17,6 +17,9 @@ SUITES: dict[str, tuple[str, str]] = {
     "conflibert": ("eventledger.evaluate.suites", "run_conflibert"),
     "timex": ("eventledger.evaluate.time_suites", "run_timex"),
     "dating": ("eventledger.evaluate.time_suites", "run_dating"),
+    "polnear": ("eventledger.evaluate.polnear", "run_polnear"),
+    "tls": ("eventledger.evaluate.tls_suite", "run_tls"),
+    "geo": ("eventledger.evaluate.geo_suite", "run_geo"),
 }
 
 

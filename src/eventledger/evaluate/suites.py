@@ -102,10 +102,15 @@ class Extraction:
 def as_body(text: str) -> str:
     """One sentence as an article body.
 
+    A final full stop is added where the gold text has none ("The US, Russia, and
+    Switzerland met yesterday"): cleaning drops unpunctuated short lines as page junk.
     The trailing newline keeps `process` from taking a long newline-free string for a
     file path (os.stat fails on names over 255 bytes); cleaning strips it again.
     """
-    return " ".join(text.split()) + "\n"
+    body = " ".join(text.split())
+    if body and body[-1] not in ".!?\"'”’)":
+        body += "."
+    return body + "\n"
 
 
 def extract(texts: Iterable[str]) -> Extraction:

@@ -30,7 +30,7 @@ from eventledger.extract.parse_helpers import (
 )
 from eventledger.nlp.annotate import aligned
 from eventledger.records import Actor, Article, Event, Location, Sentence
-from eventledger.resolve.actors import Mentions, resolve
+from eventledger.resolve.actors import Mentions, phrase, resolve
 from eventledger.resolve.lexicon import load_lexicon
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,10 @@ AGENTIVE_VERBS = {
     "open",
     "deliver",
     "impose",
+    "attempt",
+    "try",
+    "have",
+    "manage",
 }
 BLOCKING_VERBS = {
     "prevent",
@@ -97,10 +101,26 @@ STATEMENTS = {
 SYMMETRIC = {"ASSAULT", "AGREE", "CONSULT", "COOPERATE"}
 VERBAL = {"REQUEST", "ACCUSE", "REJECT", "THREATEN", "SUPPORT", "AGREE", "CONSULT", "CONCEDE"}
 CONFLICT = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"}
+THREAT_ACTS = CONFLICT | {"PROTEST"}  # announced, these are threats ("would boycott")
 FIGHTS = {"ASSAULT", "COERCE"}
 DISPUTES = {"REJECT", "ACCUSE", "THREATEN"}
 FUTURE = {"may", "might", "could", "would", "will", "'ll", "shall"}
 WARN_VERBS = {"warn", "threaten", "vow"}
+COOPERATIVE = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"}
+# Words whose infinitive or clause announces a cooperative act (PLOVER AGREE: CAMEO 03
+# "express intent to ..."), refuses it (REJECT), or asks it of someone else (the asked-for
+# act has not happened: only the REQUEST is an event).
+INTENT_WORDS = {"willing", "ready", "prepared", "committed", "commit", "offer", "promise"}
+INTENT_WORDS |= {"pledge", "agree", "decide", "plan", "intend", "vow", "undertake", "eager"}
+REFUSAL_WORDS = {"refuse", "decline", "fail", "reject", "unwilling", "reluctant"}
+REQUEST_WORDS = {"demand", "urge", "ask", "call", "appeal", "press", "push", "pressure"}
+REQUEST_WORDS |= {"insist", "request", "plea", "implore", "beg", "encourage", "invite"}
+# Nouns that only frame the act before them: "a mediation effort", "an aid mission".
+GENERIC_HEADS = {"effort", "mission", "bid", "process", "initiative", "attempt", "campaign"}
+NON_AUTHORS = {"development", "tension", "situation", "move", "decision", "step", "crisis"}
+NON_AUTHORS |= {"escalation", "conflict", "violence", "incident", "event", "news", "report"}
+NON_AUTHORS |= {"fact", "issue", "problem", "change", "measure", "policy", "plan", "law"}
+ACCUSING_VERBS = {"accuse", "blame", "charge", "suspect", "condemn", "criticize", "criticise"}
 NUMBER_WORDS = {
     w: i
     for i, w in enumerate(
@@ -149,12 +169,30 @@ def event_id(article_id: str, sentence: int, token: int, type_: str) -> str:
 
 
 def _objects(token: Token):
-    """Direct objects, passive subjects, complements and prepositional objects."""
+    """Direct objects, passive subjects, complements and prepositional objects; a direct
+    object with its noun modifiers and what it measures ("a military aid program", "tons
+    of food")."""
     for c in token.children:
         if c.dep_ in ("dobj", "nsubjpass", "attr", "xcomp", "pcomp"):
-            yield c
+            yield from _with_parts(c)
         elif c.dep_ == "prep":
-            yield from (g for g in c.children if g.dep_ == "pobj")
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    yield g
+                    yield from (m for m in g.children if m.dep_ == "compound")
+
+
+def _with_parts(noun: Token, depth: int = 2):
+    yield noun
+    if depth == 0:
+        return
+    for c in noun.children:
+        if c.dep_ == "compound":
+            yield c
+        elif c.dep_ == "prep" and c.lower_ == "of":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    yield from _with_parts(g, depth - 1)
 
 
 def _satisfied(token: Token, trigger: Trigger) -> bool:
@@ -237,18 +275,20 @@ def arguments(head: Token, trigger: Trigger) -> tuple[Token | None, Token | None
     """(source token, target token) for a verbal or nominal trigger."""
     if trigger.pos == "VERB":
         passive = child(head, "nsubjpass")
+        if passive is not None and head.lemma_.lower() in INTENT_WORDS | REFUSAL_WORDS:
+            return passive, None  # "Vietnam is committed to ...": a state of its subject
         if passive is not None:
-            return prep_object(head, "by"), passive
+            return prep_object(head, "by") or _means_author(head), passive
         if head.dep_ in ("acl", "advcl") and head.tag_ == "VBN":
             # "Azerbaijan, backed by Turkey, ...": the participle's noun is the target
             return prep_object(head, "by"), head.head if head.dep_ == "acl" else subject(head)
-        source = subject(head)
+        source = subject(head) or _accused(head)
         target = child(head, "dobj") or prep_object(head, "on", "against", "with")
         owner = child(target, "poss") if target is not None else None
         if owner is not None and target.lemma_.lower() in STATEMENTS:
             target = owner  # "rejected Azerbaijan's assertion": Azerbaijan is rejected
         if target is None and trigger.type in SYMMETRIC and source is not None:
-            target = child(source, "conj")
+            target = child(source, "conj", "appos")  # "The US, Russia and ... met"
         if target is None and trigger.type not in SYMMETRIC:
             target = prep_object(head, "at")
         return source, target
@@ -258,9 +298,42 @@ def arguments(head: Token, trigger: Trigger) -> tuple[Token | None, Token | None
     if target is None and head.dep_ == "pobj" and head.head.lower_ == "under":
         # "Stepanakert is under artillery fire": the subject is the target
         target = subject(head.head.head)
+    if target is None and trigger.type == "REQUEST":
+        target = prep_object(head, "for")  # "a plea for Russian troops to act"
+    if target is None:
+        target = _nominal_target(head)
     if target is not None and target.lemma_.lower() in ("region", "area", "kind", "part"):
         target = None
     return _nominal_source(head), target
+
+
+def _accused(head: Token) -> Token | None:
+    """ "accused X of hitting ...", "X was blamed for shelling ...": X did the act."""
+    prep = head.head
+    if head.dep_ != "pcomp" or prep.dep_ != "prep" or prep.lower_ not in ("of", "for"):
+        return None
+    if prep.head.lemma_.lower() not in ACCUSING_VERBS:
+        return None
+    return child(prep.head, "dobj", "nsubjpass")
+
+
+def _means_author(head: Token) -> Token | None:
+    """ "killed in Israeli tank shelling": whoever carried out the act named as the means."""
+    means = prep_object(head, "in", "by")
+    if means is None or match_trigger(means) is None:
+        return None
+    return _nominal_source(means)
+
+
+def _nominal_target(head: Token) -> Token | None:
+    """The target of a nominal act named on its governing verb: "started joint exercises
+    with the US", "delivered aid to Ukraine", "carried out strikes on X"."""
+    prep = head.head
+    if head.dep_ == "pobj" and prep.lower_ == "in" and prep.head.pos_ == "VERB":
+        return child(prep.head, "dobj")  # "engaged peacekeepers in a firefight"
+    if head.dep_ != "dobj":
+        return None
+    return prep_object(head.head, "on", "against", "with", "to")
 
 
 def _nominal_source(head: Token) -> Token | None:
@@ -268,8 +341,8 @@ def _nominal_source(head: Token) -> Token | None:
     Russia-brokered truce", "a truce brokered by X", "X launched an attack"; failing
     those, the subject of the nearest governing verb that is not a reporting verb."""
     source = child(head, "poss") or prep_object(head, "by", "from")
-    if source is not None:
-        return source
+    if source is not None and not (source.pos_ == "PRON" and head.dep_ == "dobj"):
+        return source  # "completed its investigation": the subject says whose
     for c in head.children:
         if c.dep_ == "acl":
             agent = prep_object(c, "by")
@@ -301,29 +374,96 @@ def _ancestors(head: Token, limit: int = 4):
         yield node
 
 
-def blocked(head: Token, trigger: Trigger) -> str | None:
-    """Why this trigger mention is not an event, or None."""
-    if negated(head):
+def framing(head: Token) -> tuple[str, Token] | None:
+    """("intent" | "refusal" | "request", governor) when the act is the infinitive or
+    clause of a word that announces, refuses or asks for it: "is willing to withdraw",
+    "refused to meet", "urged X to support", "committed to opening"."""
+    clause = head.head if head.dep_ == "conj" else head
+    if clause.dep_ not in ("xcomp", "ccomp", "pcomp", "acl"):
+        return None
+    governor = clause.head
+    if clause.dep_ == "pcomp" and governor.dep_ == "prep":
+        governor = governor.head  # "committed to opening", "demand for ... to"
+    lemma = governor.lemma_.lower()
+    if lemma in INTENT_WORDS:
+        return "intent", governor
+    if lemma in REFUSAL_WORDS:
+        return "refusal", governor
+    if lemma in REQUEST_WORDS and clause.dep_ != "pcomp":
+        return "request", governor
+    return None
+
+
+def blocked(head: Token, trigger: Trigger, framed: bool = False) -> str | None:
+    """Why this trigger mention is not an event, or None. `framed`: the infinitive is an
+    announced or refused act, which is coded (as AGREE or REJECT), not passed over."""
+    if negated(head) or _none_done(head):
         return "negated"
     clause = head.head if head.dep_ == "conj" else head
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
     if (
         trigger.pos == "VERB"
+        and not framed
         and infinitive
         and not (clause.dep_ == "xcomp" and clause.head.lemma_.lower() in AGENTIVE_VERBS)
     ):
         return "infinitive (purpose or intention)"
+    below = head
     for node in _ancestors(head):
         lemma = node.lemma_.lower()
         if node.pos_ == "VERB" and lemma in REPORTING_GOVERNORS:
             break
-        if node.pos_ in ("VERB", "AUX") and negated(node):
+        if framed and lemma in INTENT_WORDS | REFUSAL_WORDS:
+            below = node  # "prepared to lift the ban": the frame, already coded
+            continue
+        if lemma in REQUEST_WORDS and below.dep_ in ("ccomp", "xcomp"):
+            return f"asked for under '{node.text}'"
+        if node.pos_ in ("VERB", "AUX") and negated(node) and not _contrasted(node, below):
             return f"under negated '{node.text}'"
+        below = node
         if lemma in BLOCKING_VERBS:
             return f"under '{node.lemma_}'"
-    if head.dep_ == "compound":
+    if clause.dep_ == "advcl" and any(c.lower_ in ("if", "unless") for c in clause.children):
+        return "conditional (if ...)"
+    if head.dep_ == "compound" and head.head.lemma_.lower() not in GENERIC_HEADS:
         return "modifier of another noun"
     return None
+
+
+def _none_done(verb: Token) -> bool:
+    """ "no agreement has been reached": the passive subject carries the negation."""
+    return any(
+        c.dep_ == "nsubjpass" and any(d.lower_ == "no" for d in c.children) for c in verb.children
+    )
+
+
+def _unless(verb: Token) -> bool:
+    """An act announced on a condition the other side must meet is a threat."""
+    return any(
+        c.dep_ == "advcl" and any(m.lower_ == "unless" for m in c.children) for c in verb.children
+    )
+
+
+def _contrasted(node: Token, conjunct: Token) -> bool:
+    """ "did not take sides, but brokered a deal": a conjunct after "but" keeps its own
+    polarity."""
+    return conjunct.dep_ == "conj" and any(
+        c.dep_ == "cc" and c.lower_ in ("but", "yet") and node.i < c.i < conjunct.i
+        for c in node.children
+    )
+
+
+def _negated_act(head: Token, trigger: Trigger, frame: tuple[str, Token] | None) -> bool:
+    """The act itself is denied ("will not accept", "did not hold talks", "is not willing
+    to meet"), not merely mentioned near a negation."""
+    if negated(head):
+        return True
+    if trigger.pos == "NOUN" and head.dep_ == "dobj" and negated(head.head):
+        return True
+    if frame is None:
+        return False
+    governor = frame[1]
+    return negated(governor) or (governor.dep_ == "acomp" and negated(governor.head))
 
 
 def _warn_frame(head: Token) -> Token | None:
@@ -381,7 +521,47 @@ def threats(
             None,
             status,
             claimed_by,
-            0.6,
+            _confidence(source, target, True, status, main_clause(token)),
+            token.text,
+        )
+        out.append((token, event))
+    return out
+
+
+def demands(
+    sent: Span, record: Sentence, article: Article, mentions: Mentions
+) -> list[tuple[Token, Event]]:
+    """REQUEST events for "X said Y must ...": the speaker demands the act of Y (CAMEO 10);
+    the act itself has not happened and is not coded."""
+    out = []
+    for token in sent:
+        if not any(c.dep_ == "aux" and c.lower_ == "must" for c in token.children):
+            continue
+        if negated(token):
+            continue
+        frame = reporting_frame(token)
+        speaker = frame[1] if frame is not None else according_to(sent)
+        if speaker is None and token.dep_ == "ccomp":
+            speaker = subject(token.head)  # "X concluded that Y must ...", "X reiterated"
+        source = resolve(speaker, mentions) if speaker is not None else None
+        if source is None and speaker is not None:
+            source = _named_author(speaker)
+        if source is None:
+            continue
+        addressee = subject(token) or child(token, "nsubjpass")
+        target = resolve(addressee, mentions) if addressee is not None else None
+        event = _event(
+            article,
+            record,
+            token,
+            "REQUEST",
+            None,
+            source,
+            target,
+            None,
+            "reported",
+            None,
+            _confidence(source, target, True, "reported", main_clause(token)),
             token.text,
         )
         out.append((token, event))
@@ -438,7 +618,24 @@ def sentence_events(
             continue
         covered.update(range(token.i, token.i + len(trigger.rest) + 1))
         head = token.doc[token.i + len(trigger.rest)] if trigger.pos == "NOUN" else token
-        reason = blocked(head, trigger)
+        frame = framing(head)
+        stance = frame[0] if frame else None
+        threat = (
+            stance == "intent"
+            and frame[1].lemma_.lower() not in ("offer", "agree")
+            and trigger.type in THREAT_ACTS
+        )  # "plans to impose", "is prepared to impose martial law"
+        framed = threat or stance in ("intent", "refusal") and trigger.type in COOPERATIVE
+        reason = blocked(head, trigger, framed)
+        type_ = trigger.type
+        if trigger.type in COOPERATIVE and reason and _negated_act(head, trigger, frame):
+            type_, reason = "REJECT", None  # "will not accept refugees", "not willing to meet"
+        elif framed and reason is None:
+            type_ = "THREATEN" if threat else "AGREE" if stance == "intent" else "REJECT"
+        if reason is None and stance == "request":
+            reason = f"asked for under '{frame[1].text}' (only the request is an event)"
+        if reason is None and modal(head) == "must":
+            reason = "demanded of its subject (coded as REQUEST)"
         if reason is None and _warn_frame(head) is not None:
             reason = "announced in a warning (coded as THREATEN)"
         if reason:
@@ -447,23 +644,39 @@ def sentence_events(
         source_tok, target_tok = arguments(head, trigger)
         if target_tok is not None and match_trigger(target_tok) is not None:
             target_tok = None  # "fought a war": the war is the act, not its target
+            if trigger.type in SYMMETRIC and source_tok is not None:
+                target_tok = child(source_tok, "conj")  # "X and Y fought a war"
+            else:  # "delivered aid to Ukraine", "carried out strikes on X"
+                target_tok = prep_object(head, "on", "against", "to", "into")
         source = resolve(source_tok, mentions) if source_tok is not None else None
         target = resolve(target_tok, mentions) if target_tok is not None else None
+        if trigger.pos == "VERB" and (target is None or target.country is None):
+            # "fired anti-aircraft batteries at Russia": the object is the means
+            aimed = prep_object(head, "at", "on", "against")
+            aimed_at = resolve(aimed, mentions) if aimed is not None else None
+            if aimed_at is not None and aimed_at.country is not None:
+                target_tok, target = aimed, aimed_at
         if trigger.type == "MOBILIZE" and target_tok is not None and target_tok.dep_ == "dobj":
             # "Armenia denied having troops": the troops are the mobilised force, not a target
-            if source is not None and target is not None and target.sector == "MIL":
+            person = source_tok is not None and source_tok.ent_type_ == "PERSON"
+            if source is not None and not person and target is not None and target.sector == "MIL":
                 source = Actor(source.name, source.country, "MIL")
             target = None
+        if trigger.mode == "seize" and target_tok is not None:
+            target = _territory_holder(target_tok, source, target)
         if trigger.type == "REJECT" and target is None and source is not None:
             target = _other_speaker(sent, head, source, mentions)
+        if type_ in VERBAL and source is None and source_tok is not None:
+            source = _named_author(source_tok)
         if (
             trigger.type in VERBAL
             and source is None
             and not (trigger.pos == "NOUN" and trigger.type == "AGREE")
+            and not (trigger.pos == "VERB" and child(head, "nsubjpass") is not None)
         ):
             log.debug("no event for %r: a verbal act needs an actor as its author", token.text)
             continue
-        type_, status, claimed_by = trigger.type, "reported", None
+        status, claimed_by = "reported", None
         frame = reporting_frame(head)
         if frame is not None:
             _, speaker, stance = frame
@@ -478,12 +691,24 @@ def sentence_events(
             if head.dep_ in ("nsubj", "nsubjpass", "dobj")
             else head
         )
-        if modal(verb) in FUTURE:
+        if modal(verb) in FUTURE or threat:
             status = "threatened"
-            if type_ in CONFLICT:
-                type_, target = "THREATEN", None
+            if threat or type_ in THREAT_ACTS or (_unless(verb) and type_ not in VERBAL):
+                type_, target = "THREATEN", None  # "will withdraw its force unless ..."
                 source = claimed_by or source
                 claimed_by = None
+            elif type_ in COOPERATIVE:
+                type_ = "AGREE"  # "will withdraw", "would meet": an announced concession
+        if type_ == "COERCE" and trigger.mode == "blockade" and source and source.sector == "CVL":
+            type_ = "PROTEST"  # protesters blocking a road obstruct passage (CAMEO 144)
+        place = location(head, sent)
+        if type_ == "PROTEST" and source is not None and source.country is None and place:
+            source = Actor(source.name, place.country, source.sector)  # protests are local
+        if type_ == "ASSAULT" and target is not None and target.country is None and place:
+            # "four children were killed in Gaza": the victims are of the place they are in
+            code = _held_by(place) or place.country
+            if source is None or source.country != code:  # no attacker hits its own side
+                target = Actor(target.name, code, target.sector)
         tolls = type_ == "ASSAULT"
         event = _event(
             article,
@@ -493,16 +718,49 @@ def sentence_events(
             trigger.mode or _noun_mode(head),
             source,
             target,
-            location(head, sent),
+            place,
             status,
             claimed_by,
-            _confidence(source, target, trigger, status),
+            _confidence(source, target, trigger.pos == "VERB", status, main_clause(head)),
             " ".join((token.text, *trigger.rest)),
             count(KILLED, record.text) if tolls else None,
             count(INJURED, record.text) if tolls else None,
         )
         found.append((head, event))
     return found
+
+
+def _named_author(token: Token) -> Actor | None:
+    """An author the dictionary lacks ("the APEC forum", "a group of diplomats"): an actor
+    without a country, so the verbal act is kept; a situation or an act is no author
+    ("the development threatens to ...", "tensions threatened to reignite")."""
+    if token.pos_ not in ("NOUN", "PROPN") or token.lemma_.lower() in NON_AUTHORS:
+        return None
+    if match_trigger(token) is not None:
+        return None
+    return Actor(phrase(token).text, None, None)
+
+
+def _territory_holder(target_tok: Token, source: Actor | None, target: Actor | None):
+    """Seizing a place is an act against the state it belongs to ("Armenians took control
+    of Nagorno-Karabakh": Azerbaijan); a state retaking its own land acts against whoever
+    held it, left for the article's main pair to name."""
+    lexicon = load_lexicon()
+    place = next(
+        (
+            entry
+            for t in target_tok.subtree
+            if t.ent_id_
+            and (entry := lexicon.by_key.get(t.ent_id_)) is not None
+            and entry.kind not in ("country", "demonym", "person", "organisation", "institution")
+        ),
+        None,
+    )
+    if place is None or not place.country or target is None:
+        return target
+    if source is not None and source.country == place.country:
+        return None
+    return Actor(target.name, place.country, target.sector)
 
 
 def _other_speaker(sent: Span, head: Token, source: Actor, mentions: Mentions) -> Actor | None:
@@ -547,35 +805,53 @@ def _linked(a: Token, b: Token) -> bool:
     return False
 
 
-def article_dyad(events: list[Event], title: str | None) -> tuple[str, str] | None:
-    """The article's main conflict pair: its commonest attacker (headline states count
-    too), and the side that attacker's acts are aimed at, else the state the headline
-    and the other targets name most."""
+def article_dyad(
+    events: list[Event], title: str | None, states_only: bool = False
+) -> tuple[str, str] | None:
+    """The article's main conflict pair: its main attacker (weighted by confidence; the
+    headline's first state counts double, as headlines lead with the actor), and the side
+    that attacker's acts are aimed at, else the state the headline and the other targets
+    name most. `states_only` reads a de-facto state as its patron (XNK as ARM): a denial or
+    a truce is between the recognised states even where the shooting is at the de-facto
+    state's forces."""
+
+    def code(actor: Actor | None) -> str | None:
+        found = actor.country if actor else None
+        return _patron(found) if states_only and found else found
+
     fights = [e for e in events if e.type in FIGHTS]
-    sources = Counter(e.source.country for e in fights if e.source and e.source.country)
+    sources: Counter[str] = Counter()
+    for e in fights:
+        if code(e.source):
+            sources[code(e.source)] += e.confidence
     if not sources:
         return None
-    headline = Counter(_headline_states(title or ""))
+    headline: Counter[str] = Counter()
+    named = [c for c in _headline_states(title or "") if not states_only or _patron(c)]
+    for n, state in enumerate(dict.fromkeys(named)):
+        headline[_patron(state) if states_only else state] += 2 if n == 0 else 1
     first = (sources + headline).most_common(1)[0][0]
     aimed = Counter(
-        e.target.country
+        code(e.target)
         for e in fights
-        if e.target
-        and e.target.country
-        and e.source
-        and e.source.country == first
-        and e.target.country != first
+        if code(e.target) and code(e.source) == first and code(e.target) != first
     )
     if aimed:
         return first, aimed.most_common(1)[0][0]
-    others = Counter(e.target.country for e in fights if e.target and e.target.country)
-    others.update({code: 2 * n for code, n in headline.items()})
+    others = Counter(code(e.target) for e in fights if code(e.target))
+    others.update({c: 2 * n for c, n in headline.items()})
     second = next((c for c, _ in others.most_common() if c != first), None)
     return (first, second) if second else None
 
 
+def _patron(code: str) -> str | None:
+    """A recognised state stands for itself, a de-facto state for its patron, if any."""
+    entry = load_lexicon().by_key.get(f"country:{code}")
+    return (entry.patron if entry.defacto else code) if entry else code
+
+
 def _headline_states(title: str) -> list[str]:
-    """Country codes of states and demonyms named in a headline."""
+    """Country codes of states and demonyms named in a headline, in order."""
     lexicon = load_lexicon()
     words = title.replace("’", "'").replace("'s", "").split()
     codes = []
@@ -587,12 +863,15 @@ def _headline_states(title: str) -> list[str]:
 
 
 def fill_implicit(events: list[Event], title: str | None = None) -> None:
-    """Unwritten sides of fighting (and of denials, accusations, threats between the sides)
-    come from the article's main pair, named in brackets as the spec's gold does, with
-    lower confidence: "the fighting continues" is between the two sides the article covers.
+    """Unwritten sides of fighting (and of denials, accusations, threats, concessions and
+    truces between the sides) come from the article's main pair, named in brackets as the
+    spec's gold does, with lower confidence: "the fighting continues" is between the two
+    sides the article covers. A target named without a country ("civilian areas") takes
+    the country of the side opposite its attacker.
     """
-    dyad = article_dyad(events, title)
-    if dyad is None:
+    fight_pair = article_dyad(events, title)
+    state_pair = article_dyad(events, title, states_only=True)
+    if fight_pair is None and state_pair is None:
         return
     lexicon = load_lexicon()
 
@@ -600,29 +879,54 @@ def fill_implicit(events: list[Event], title: str | None = None) -> None:
         entry = lexicon.by_key.get(f"country:{code}")
         return Actor(f"[{entry.name if entry else code}]", code, sector)
 
-    other = {dyad[0]: dyad[1], dyad[1]: dyad[0]}
+    def opposite(pair: tuple[str, str] | None) -> dict[str, str]:
+        return {pair[0]: pair[1], pair[1]: pair[0]} if pair else {}
+
+    fight_other, state_other = opposite(fight_pair), opposite(state_pair)
     for e in events:
         known_source = e.source.country if e.source else None
+        if e.type in FIGHTS and _own_target(e):
+            e.target = Actor(e.target.name, None, e.target.sector)
         known_target = e.target.country if e.target else None
         if e.type in FIGHTS:
+            pair = fight_pair or state_pair
+            other = fight_other
+            if (known_source or known_target) and (known_source or known_target) not in other:
+                other = state_other
             held = _held_by(e.location)  # fighting in Stepanakert is against its holders
             if e.source is None and e.target is None:
-                e.source = side(dyad[0], "MIL")
-                e.target = side(held if held and held != dyad[0] else dyad[1], "MIL")
+                e.source = side(pair[0], "MIL")
+                e.target = side(held if held and held != pair[0] else pair[1], "MIL")
             elif e.source is None and known_target in other:
                 e.source = side(other[known_target], "MIL")
-            elif e.target is None and known_source in other:
-                target = held if held and held != known_source else other[known_source]
-                e.target = side(target, "MIL")
+            elif known_target is None and known_source in other:
+                code = held if held and held != known_source else other[known_source]
+                e.target = (
+                    Actor(e.target.name, code, e.target.sector) if e.target else side(code, "MIL")
+                )
             else:
                 continue
-        elif e.type in DISPUTES and e.target is None and known_source in other:
-            e.target = side(other[known_source])
-        elif e.type == "AGREE" and e.mode == "ceasefire" and e.source is None:
-            e.source, e.target = side(dyad[0]), e.target or side(dyad[1])
+        elif e.type in DISPUTES | {"CONCEDE"} and e.target is None and known_source in state_other:
+            # the answer goes to the counterpart body: a defence ministry's to the other's
+            e.target = side(state_other[known_source], e.source.sector)
+        elif e.type == "AGREE" and e.mode == "ceasefire" and e.source is None and state_pair:
+            e.source = side(state_pair[0], "GOV")
+            e.target = e.target or side(state_pair[1], "GOV")
         else:
             continue
         e.confidence = round(max(0.1, e.confidence - 0.1), 2)
+
+
+def _own_target(event: Event) -> bool:
+    """ "Azerbaijan struck its targets": "its" is the attacker, not the side attacked."""
+    target, source = event.target, event.source
+    return bool(
+        target
+        and source
+        and target.country
+        and target.country == source.country
+        and target.name.lower().startswith(("its ", "their "))
+    )
 
 
 def _held_by(place: Location | None) -> str | None:
@@ -638,6 +942,7 @@ def extract_events(article: Article, doc: Doc, sents: list[Sentence]) -> list[Ev
     for sent, record in aligned(doc, sents):
         found = sentence_events(sent, record, article, mentions)
         found += threats(sent, record, article, mentions)
+        found += demands(sent, record, article, mentions)
         for token, event in found:
             date_event(event, token.idx, token.idx + len(token.text), article, timexes)
         events += merge_linked(found)
@@ -668,8 +973,32 @@ def _noun_mode(head: Token) -> str | None:
     return None
 
 
-def _confidence(source: Actor | None, target: Actor | None, trigger: Trigger, status: str) -> float:
-    score = 0.4 + 0.2 * (source is not None and source.country is not None)
-    score += 0.15 * (target is not None and target.country is not None)
-    score += 0.1 * (trigger.pos == "VERB") + 0.05 * (status != "threatened")
+def main_clause(head: Token) -> bool:
+    """The act the sentence is about: its main verb (or the clause a reporting verb
+    reports), or a noun that is that verb's subject or object ("staged a rally");
+    acts in relative, adverbial or prepositional clauses are background."""
+    node = head
+    if head.pos_ in ("NOUN", "PROPN") and head.dep_ in ("dobj", "nsubj", "nsubjpass", "attr"):
+        node = head.head
+    for _ in range(4):
+        while node.dep_ == "conj" and node.head.i != node.i:
+            node = node.head
+        if node.dep_ == "ROOT":
+            return True
+        reporter = node.head
+        if node.dep_ in ("ccomp", "xcomp", "parataxis") and reporter.dep_ in ("ROOT", "conj"):
+            node = reporter
+            continue
+        return False
+    return False
+
+
+def _confidence(
+    source: Actor | None, target: Actor | None, verbal: bool, status: str, main: bool
+) -> float:
+    """Known actors, a verb (not a noun) and a stated (not announced or denied) act raise
+    it; so does being the act the sentence is about, which outweighs a known target."""
+    score = 0.35 + 0.2 * (source is not None and source.country is not None)
+    score += 0.1 * (target is not None and target.country is not None)
+    score += 0.1 * verbal + 0.05 * (status not in ("threatened", "denied")) + 0.15 * main
     return round(min(score, 0.95), 2)

@@ -53,16 +53,10 @@ def dateline(token: Token) -> bool:
     """The "SANAA —" or "KHERSON, Ukraine —" opening a wire story, which parsers often
     take for the subject."""
     doc = token.doc
-    nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
-    return (
-        token.is_upper
-        and len(token.text) > 1
-        and (
-            nxt is not None
-            and nxt.text in (*DASHES, ",")
-            or any(c.text in DASHES for c in token.children)
-        )
-    )
+    if not (token.is_upper and len(token.text) > 1) or token.i > token.sent.start + 1:
+        return False  # a dateline opens the story: "The US, Russia ..." is no dateline
+    following = doc[token.i + 1 : token.i + 9]  # "SANAA, Yemen (AP) —"
+    return any(t.text in DASHES for t in following) or any(c.text in DASHES for c in token.children)
 
 
 def subject(verb: Token) -> Token | None:

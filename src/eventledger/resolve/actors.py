@@ -130,6 +130,11 @@ def resolve(head: Token, mentions: Mentions | None = None) -> Actor | None:
         title = _appositive(head)  # "Toivo Klaar, the EU's special representative"
         if title is not None:
             country, sector = title.country, sector or title.sector
+    if country is None and not person:
+        # "the capital, Stepanakert": a named place or body in apposition says whose
+        named = next((e for c in head.children if c.dep_ == "appos" and (e := _entry(c))), None)
+        if named is not None and named.kind not in ("person", "demonym"):
+            country = named.actor or named.country
     if country is None and is_back_reference(head):
         antecedent = mentions.body(head.lemma_.lower())
         if antecedent is not None:

@@ -24,6 +24,8 @@ class LexEntry:
     lat: float | None = None
     lon: float | None = None
     actor: str | None = None  # the code a place name stands for when it acts (XNK)
+    defacto: bool = False  # a de-facto state (countries.jsonl "defacto": true)
+    patron: str | None = None  # the state backing a de-facto state (XNK: ARM)
 
 
 @dataclass
@@ -71,6 +73,8 @@ def load_lexicon() -> Lexicon:
                 None,
                 "country",
                 _variants([name, *row.get("aliases", [])]),
+                defacto=bool(row.get("defacto")),
+                patron=row.get("patron"),
             )
         )
         if row.get("demonyms"):

@@ -1,0 +1,115 @@
+"""Attributed claims: who said what, with which stance, as a reader of the export sees it."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import GOLD, SHARED
+
+import eventledger
+from eventledger.evaluate.gold import score
+from eventledger.extract.claims import find_frames, quote_regions
+from eventledger.nlp.model import load_nlp
+
+
+def claims_of(text: str) -> list:
+    return eventledger.process([text]).claims
+
+
+def test_multi_paragraph_quote_keeps_its_speaker():
+    text = (
+        "Armenian Prime Minister Nikol Pashinyan spoke to parliament in Yerevan on Tuesday "
+        "as fighting continued along the border with Azerbaijan for a third day.\n\n"
+        "Pashinyan said: “We will not give up our land, and our soldiers are ready to defend "
+        "every village in the south of the country for as long as it takes.\n\n"
+        "“Nobody will take Syunik from us, whatever the pressure from Baku or from anyone "
+        "else, and the government will not sign any agreement that says otherwise.”\n\n"
+        "The talks between the two foreign ministers in Brussels ended without agreement "
+        "late on Tuesday, diplomats in the Belgian capital reported."
+    )
+    claims = [c for c in claims_of(text) if c.sentence.startswith("Pashinyan said")]
+    assert len(claims) == 1
+    assert claims[0].speaker.country == "ARM" and claims[0].direct
+    assert "Nobody will take Syunik from us" in claims[0].content
+
+
+def test_he_said_resolves_to_the_previous_named_speaker():
+    text = (
+        "Kremlin spokesman Dmitry Peskov told reporters that Russia was concerned.\n\n"
+        "The fighting continued overnight.\n\n"
+        "He said Moscow was in contact with both sides."
+    )
+    claims = claims_of(text)
+    assert [c.speaker.country for c in claims] == ["RUS", "RUS"]
+
+
+def test_the_ministry_added_finds_the_ministry_not_the_last_person():
+    text = (
+        "Armenia’s Foreign Ministry said Azerbaijan had shelled border villages near Jermuk "
+        "overnight. Kremlin spokesman Dmitry Peskov said Russia was ready to mediate between "
+        "the two sides. The ministry added that two civilians were wounded in the shelling."
+    )
+    claims = claims_of(text)
+    assert [c.speaker.country for c in claims] == ["ARM", "RUS", "ARM"]
+
+
+def test_denials_have_deny_stance():
+    text = (
+        "Armenia’s Defense Ministry denied that its troops were in Nagorno-Karabakh. "
+        "Azerbaijan’s Defense Ministry said civilians were not being targeted."
+    )
+    claims = claims_of(text)
+    assert [(c.speaker.country, c.stance) for c in claims] == [("ARM", "deny"), ("AZE", "deny")]
+
+
+def test_according_to_names_the_speaker():
+    claims = claims_of("Two soldiers were killed, according to the Defense Ministry in Baku.")
+    assert len(claims) == 1
+    assert claims[0].verb == "according to" and claims[0].speaker.country == "AZE"
+    assert "Two soldiers were killed" in claims[0].content
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Azerbaijan said its forces “had not targeted civilians.\n\nThe end.",
+        "“ ” “ “ ” ” ”",
+        'The ministry said "the strikes continue. Azerbaijan "denied it.',
+        "“",
+    ],
+)
+def test_unbalanced_quotes_never_crash(text):
+    doc = load_nlp()(text)
+    regions = quote_regions(doc)
+    assert all(0 <= start < end <= len(doc) for start, end in regions)
+    find_frames(doc)
+    claims_of(text)
+
+
+def test_unclosed_quote_ends_at_its_paragraph():
+    claims = claims_of(
+        "Azerbaijan said its forces “had hit only military targets.\n\n"
+        "Armenia’s Foreign Ministry rejected the claim."
+    )
+    assert claims[0].speaker.country == "AZE"
+    assert "rejected" not in claims[0].content
+
+
+def test_seed_claim_floors(seeds_run):
+    result = score(GOLD, seeds_run)
+    assert result["claims"]["f1"] >= 0.85
+    assert result["accuracy"]["speaker_country"]["accuracy"] >= 0.90
+    assert result["accuracy"]["stance"]["accuracy"] >= 0.80
+
+
+POLNEAR = SHARED / "eval-data" / "polnear" / "test"
+
+
+@pytest.mark.skipif(not POLNEAR.is_dir(), reason="no shared eval-data/polnear")
+def test_polnear_attribution_floor():
+    from eventledger.evaluate.polnear import run_polnear
+
+    result = run_polnear(SHARED)
+    # regression floors: measured 0.556 (rules) and 0.685 (CRF cues); the issue's target is
+    # result["floor"] = 0.75, not reached yet (see the README's figures)
+    assert result["rules"]["attribution"]["f1"] >= 0.53
+    assert result["attribution_f1"] >= 0.66

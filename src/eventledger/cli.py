@@ -1,10 +1,11 @@
-"""Command line: `eventledger run | ingest | export | stats`."""
+"""Command line: `eventledger run | ingest | export | stats | timeline | serve | eval`."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
+from contextlib import nullcontext
 from pathlib import Path
 
 import typer
@@ -22,7 +23,7 @@ from rich.table import Table
 from eventledger.export import export_all
 from eventledger.export.writers import FORMATS
 from eventledger.ingest.readers import DEFAULT_MAX_BYTES
-from eventledger.pipeline import DEFAULT_BATCH, RunReport, count_inputs, run
+from eventledger.pipeline import DEFAULT_BATCH, Engine, RunReport, count_inputs, local_engine, run
 from eventledger.store import Store, StoreError
 
 app = typer.Typer(
@@ -52,11 +53,18 @@ def _setup_logging(verbose: int) -> None:
 
 
 def _process(
-    inputs: list[str], db: Path, metadata: Path | None, max_bytes: int, batch_size: int, quiet: bool
+    inputs: list[str],
+    db: Path,
+    metadata: Path | None,
+    max_bytes: int,
+    batch_size: int,
+    quiet: bool,
+    engine: Engine = local_engine,
 ) -> RunReport:
     with Store(db) as store:
         if quiet:
-            return run(inputs, store, str(metadata) if metadata else None, max_bytes, batch_size)
+            meta = str(metadata) if metadata else None
+            return run(inputs, store, meta, max_bytes, batch_size, engine=engine)
         columns = (
             TextColumn("[bold]processing"),
             BarColumn(),
@@ -82,6 +90,7 @@ def _process(
                 max_bytes,
                 batch_size,
                 on_progress=advance,
+                engine=engine,
             )
 
 
@@ -118,10 +127,11 @@ def _ingest(
     batch_size: int,
     quiet: bool,
     verbose: int,
+    engine: Engine = local_engine,
 ) -> RunReport:
     """What `run` and `ingest` share: process, report problems, fail if nothing worked."""
     _setup_logging(verbose)
-    report = _process(inputs, db, metadata, max_bytes, batch_size, quiet)
+    report = _process(inputs, db, metadata, max_bytes, batch_size, quiet, engine)
     _print_report(report, quiet)
     _exit_if_nothing(report)
     return report
@@ -154,9 +164,15 @@ def run_cmd(
     formats: str = FormatOpt,
     quiet: bool = QuietOpt,
     verbose: int = VerboseOpt,
+    engine: str = typer.Option("local", "--engine", help="local (this process) or dask."),
+    workers: int = typer.Option(2, "--workers", help="Dask local cluster: worker processes."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Dask scheduler ADDRESS to use instead of a local cluster."
+    ),
 ) -> None:
     """Ingest, clean, parse and extract everything new under INPUTS, then export."""
-    report = _ingest(inputs, db, metadata, max_bytes, batch_size, quiet, verbose)
+    with _engine(engine, workers, scheduler, out) as chosen:
+        report = _ingest(inputs, db, metadata, max_bytes, batch_size, quiet, verbose, chosen)
     written = _export(db, out, formats)
     report_path = out / "report.json"
     report_path.write_text(json.dumps(report.summary(), indent=2, ensure_ascii=False) + "\n")
@@ -164,6 +180,18 @@ def run_cmd(
         console.print(f"store    {db}")
         console.print(f"exports  {out}/ ({', '.join(sorted(written))})")
         console.print(f"report   {report_path}")
+
+
+def _engine(name: str, workers: int, scheduler: str | None, out: Path):
+    """The batch engine: this process, or Dask (which also writes Parquet parts to out/parts)."""
+    if scheduler is None and name == "local":
+        return nullcontext(local_engine)
+    if name not in ("local", "dask"):
+        console.print(f"[red]unknown engine {name!r}: local or dask[/red]")
+        raise typer.Exit(code=2)
+    from eventledger.dask_engine import dask_engine
+
+    return dask_engine(workers, scheduler, out / "parts")
 
 
 @app.command("ingest")
@@ -191,6 +219,9 @@ def _export(db: Path, out: Path, formats: str) -> dict[str, Path]:
             "articles": store.rows("articles", "source_path, article_id"),
             "events": store.rows("events", "article_id, start_char, event_id"),
             "claims": store.rows("claims", "article_id, start_char, claim_id"),
+            "fused_events": store.rows("fused_events", "date NULLS LAST, fused_id"),
+            "stories": store.rows("stories", "first_date NULLS LAST, story_id"),
+            "entities": store.rows("canonical_entities", "mentions DESC, entity_id"),
         }
     return export_all(tables, out, chosen)
 
@@ -199,7 +230,8 @@ def _export(db: Path, out: Path, formats: str) -> dict[str, Path]:
 def export_cmd(
     db: Path = DbOpt, out: Path = typer.Option(Path("out"), "--out"), formats: str = FormatOpt
 ) -> None:
-    """Write articles, events and claims from the store as JSONL, CSV and Parquet."""
+    """Write articles, events, claims, fused events, stories and entities as JSONL, CSV
+    and Parquet."""
     if not db.exists():
         console.print(f"[red]no store at {db}[/red]")
         raise typer.Exit(code=1)
@@ -229,6 +261,57 @@ def stats_cmd(db: Path = DbOpt) -> None:
     Console().print(table)
 
 
+@app.command("timeline")
+def timeline_cmd(
+    db: Path = DbOpt,
+    out: Path = typer.Option(Path("out"), "--out", help="Folder for timeline.md and .html."),
+    story: str | None = typer.Option(None, "--story", help="A story id or label."),
+    actor: str | None = typer.Option(None, "--actor", help="Actor name contains this."),
+    country: str | None = typer.Option(None, "--country", help="Actor or place country code."),
+    event_type: str | None = typer.Option(None, "--type", help="PLOVER type, e.g. ASSAULT."),
+    date_from: str | None = typer.Option(None, "--from", help="YYYY[-MM[-DD]], inclusive."),
+    date_to: str | None = typer.Option(None, "--to", help="YYYY[-MM[-DD]], inclusive."),
+    tls: bool = typer.Option(False, "--tls", help="Also write tls.md: key dates + summaries."),
+    tls_dates: int = typer.Option(10, "--tls-dates", help="How many key dates (--tls)."),
+    tls_sentences: int = typer.Option(2, "--tls-sentences", help="Sentences per date (--tls)."),
+    keyword: list[str] = typer.Option([], "--keyword", help="Topic keyword for --tls; repeat."),
+) -> None:
+    """Fused events by date as Markdown and a standalone HTML page with filters."""
+    from eventledger.timeline import Filters, build_timeline, build_tls
+
+    if not db.exists():
+        console.print(f"[red]no store at {db}[/red]")
+        raise typer.Exit(code=1)
+    if tls:
+        days, path = build_tls(db, out, story, keyword, tls_dates, tls_sentences)
+        console.print(f"{days} key dates -> {path}")
+    filters = Filters(story, actor, country, event_type, date_from, date_to)
+    n, paths = build_timeline(db, out, filters)
+    console.print(f"{n} events -> {paths['markdown']}, {paths['html']}")
+
+
+@app.command("serve")
+def serve_cmd(
+    db: Path = DbOpt,
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+    port: int = typer.Option(8000, "--port"),
+    token: str | None = typer.Option(
+        None, "--token", envvar="EVENTLEDGER_TOKEN", help="Enables writes for this bearer token."
+    ),
+) -> None:
+    """Web UI and JSON API over the store: read-only unless a --token is given."""
+    import uvicorn
+
+    from eventledger.serve import create_app
+
+    if not db.exists():
+        console.print(f"[red]no store at {db}[/red]")
+        raise typer.Exit(code=1)
+    mode = "writes need the token" if token else "read-only"
+    console.print(f"eventledger serve: http://{host}:{port}/ ({mode}; spec at /openapi.json)")
+    uvicorn.run(create_app(db, token=token), host=host, port=port, log_level="warning")
+
+
 def _shared_default() -> Path:
     return Path(os.environ.get("EVENTLEDGER_SHARED", "../shared"))
 
@@ -250,6 +333,31 @@ def _print_gold(result: dict) -> None:
     Console().print(table)
     if result["missing_articles"]:
         console.print(f"[red]not in the export: {', '.join(result['missing_articles'])}[/red]")
+
+
+def _is_corpus_gold(path: Path) -> bool:
+    """Corpus gold (stories, same entities, same events) is one object, article gold a list."""
+    return path.read_text("utf-8").lstrip().startswith("{")
+
+
+def _print_corpus(result: dict) -> None:
+    table = Table(title="corpus gold: pairwise merges", box=None)
+    for column in ("what", "F1", "precision", "recall", "false merges"):
+        table.add_column(column)
+    for name in ("stories", "entities", "events"):
+        m = result[name]
+        table.add_row(
+            name,
+            f"{m['f1']:.3f}",
+            f"{m['precision']:.3f}",
+            f"{m['recall']:.3f}",
+            str(m["false_merges"]),
+        )
+    Console().print(table)
+    dup = result["near_duplicates"]
+    console.print(
+        f"near-duplicates: {dup['correct']} of {dup['gold']} found, {dup['found']} flagged"
+    )
 
 
 def _print_suites(results: list[dict]) -> None:
@@ -284,11 +392,18 @@ def eval_cmd(
         if not gold.exists():
             console.print(f"[red]no gold file at {gold}[/red]")
             raise typer.Exit(code=2)
-        from eventledger.evaluate.gold import score
+        if _is_corpus_gold(gold):
+            from eventledger.evaluate.corpus_gold import score_corpus
 
-        result = score(gold, export)
-        _print_gold(result)
-        path = json_out or export / "eval.json"
+            result = score_corpus(gold, export)
+            _print_corpus(result)
+            path = json_out or export / "eval-corpus.json"
+        else:
+            from eventledger.evaluate.gold import score
+
+            result = score(gold, export)
+            _print_gold(result)
+            path = json_out or export / "eval.json"
     elif suite is not None:
         from eventledger.evaluate.registry import SUITES, run
 

@@ -1,23 +1,28 @@
 """The pipeline: pure stages over batches, and the driver that stores each batch.
 
-ingest -> clean -> nlp -> extract -> resolve -> fuse -> store. `process_batch` is a pure
-function from Documents to a BatchResult, so the same code runs in this process or on
-a cluster worker; `run` streams documents, skips what the store already has, and
-commits batch by batch.
+ingest -> clean -> nlp -> extract -> resolve -> geocode -> store, then the corpus stage
+(`fuse/`) over the whole store. `process_batch` is a pure function from Documents to a
+BatchResult, so the same code runs in this process or on a cluster worker; `run` streams
+documents, skips what the store already has, commits batch by batch, and ends with the
+corpus stage.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import count, islice
 
 from eventledger.clean.article import clean_document
 from eventledger.extract.claims import extract_claims
 from eventledger.extract.events import extract_events
+from eventledger.fuse.corpus import corpus_stage
+from eventledger.geo.geocode import geocode_batch
 from eventledger.ingest.readers import (
     DEFAULT_MAX_BYTES,
     FORMATS,
@@ -43,31 +48,69 @@ def clean_stage(docs: list[Document]) -> tuple[list[Article], list[Problem]]:
     return articles, problems
 
 
-def analyse_stage(articles: list[Article]) -> BatchResult:
+@contextmanager
+def timed(clock: Counter | None, stage: str) -> Iterator[None]:
+    """Add the seconds the block takes to `clock[stage]` (the per-stage benchmark figures)."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        if clock is not None:
+            clock[stage] += time.perf_counter() - start
+
+
+def analyse_stage(articles: list[Article], clock: Counter | None = None) -> BatchResult:
     """nlp -> extract -> resolve for the English articles; others are stored as they are."""
     result = BatchResult(articles=list(articles))
     codable = [a for a in articles if a.status == "ok"]
-    for article, doc in parse(codable):
-        sents = sentences(article, doc)
-        result.sentences += sents
-        result.entities += entities(article, doc, sents)
-        result.events += extract_events(article, doc, sents)
-        result.claims += extract_claims(article, doc, sents)
-    return result
+    parsed = parse(codable)
+    while True:
+        with timed(clock, "nlp"):
+            pair = next(parsed, None)
+        if pair is None:
+            break
+        article, doc = pair
+        with timed(clock, "extract"):
+            sents = sentences(article, doc)
+            result.sentences += sents
+            result.entities += entities(article, doc, sents)
+            result.events += extract_events(article, doc, sents)
+            result.claims += extract_claims(article, doc, sents)
+    return geocode_batch(result)  # points for places and event locations
 
 
-def fuse_stage(result: BatchResult) -> BatchResult:
-    """Until cross-article fusion exists, each event is its own fused record."""
-    for event in result.events:
-        event.fused_id = event.fused_id or event.event_id
-    return result
-
-
-def process_batch(docs: list[Document]) -> BatchResult:
-    articles, problems = clean_stage(docs)
-    result = fuse_stage(analyse_stage(articles))
+def process_batch(docs: list[Document], clock: Counter | None = None) -> BatchResult:
+    with timed(clock, "clean"):
+        articles, problems = clean_stage(docs)
+    result = analyse_stage(articles, clock)
     result.problems = problems + result.problems
     return result
+
+
+def timed_batch(docs: list[Document]) -> tuple[BatchResult, Counter]:
+    """`process_batch` with its seconds per stage; what an engine runs for each batch."""
+    clock: Counter = Counter()
+    return process_batch(docs, clock), clock
+
+
+@dataclass
+class Batch:
+    """One chunk of the input: the documents to process, and what was read around them."""
+
+    number: int
+    fresh: list[Document]
+    problems: list[Problem]
+    documents: int  # documents read, new or not
+    items: int  # documents and problems, for the progress bar
+
+
+# An engine maps `timed_batch` over batches and yields (batch, result, seconds) in any order.
+Engine = Callable[[Iterator[Batch]], Iterator[tuple[Batch, BatchResult, Counter]]]
+
+
+def local_engine(batches: Iterator[Batch]) -> Iterator[tuple[Batch, BatchResult, Counter]]:
+    for batch in batches:
+        yield batch, *timed_batch(batch.fresh)
 
 
 @dataclass
@@ -81,8 +124,12 @@ class RunReport:
     entities: int = 0
     events: int = 0
     claims: int = 0
+    duplicates: int = 0
+    stories: int = 0
+    fused_events: int = 0
     skipped: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
+    seconds: Counter = field(default_factory=Counter)  # per stage, summed over batches
 
     def summary(self) -> dict:
         reasons = Counter(_reason_kind(p.reason) for p in self.skipped)
@@ -98,10 +145,14 @@ class RunReport:
             "entities": self.entities,
             "events": self.events,
             "claims": self.claims,
+            "duplicates": self.duplicates,
+            "stories": self.stories,
+            "fused_events": self.fused_events,
             "problems": [
                 {"path": p.source_path, "kind": p.kind, "reason": p.reason}
                 for p in self.skipped + self.notes
             ],
+            "seconds": {stage: round(s, 3) for stage, s in self.seconds.items()},
         }
 
     @property
@@ -126,31 +177,76 @@ def run(
     max_bytes: int = DEFAULT_MAX_BYTES,
     batch_size: int = DEFAULT_BATCH,
     on_progress: Callable[[int], None] | None = None,
+    engine: Engine = local_engine,
 ) -> RunReport:
-    """Process every new document under `inputs` into `store`, one transaction per batch."""
+    """Process every new document under `inputs` into `store`, one transaction per batch.
+
+    The engine may finish batches out of order (Dask); each is committed as it arrives.
+    """
     report = RunReport(run_id=uuid.uuid4().hex[:12])
     store.start_run(report.run_id, inputs)
     items = read_inputs(inputs, metadata=metadata, max_bytes=max_bytes)
-    for n, chunk in enumerate(batched(items, batch_size), 1):
-        docs = [d for d in chunk if isinstance(d, Document)]
-        problems = [p for p in chunk if isinstance(p, Problem)]
-        known = store.known([d.article_id for d in docs])
-        fresh, seen = [], set()
+    for batch, result, seconds in engine(_fresh_batches(items, store, report, batch_size)):
+        report.seconds.update(seconds)
+        result.problems = batch.problems + result.problems
+        with timed(report.seconds, "store"):
+            store.write(result, report.run_id)
+        _tally(report, result, batch.documents)
+        log.info("batch %d committed: %d new articles", batch.number, len(result.articles))
+        if on_progress:
+            on_progress(batch.items)
+    with timed(report.seconds, "corpus"):
+        if report.articles or not _corpus_current(store, report.run_id):
+            corpus = corpus_stage(store)
+            counts = len(corpus.stories), len(corpus.fused), len(corpus.duplicates)
+        else:  # an unchanged corpus: its stories and fused events are already stored
+            counts = _corpus_counts(store)
+    report.stories, report.fused_events, report.duplicates = counts
+    store.finish_run(report.run_id, report.summary())
+    return report
+
+
+def _corpus_current(store: Store, run_id: str) -> bool:
+    """The run before this one finished (its corpus stage ran after its last batch)."""
+    row = store.con.execute(
+        "SELECT status FROM runs WHERE run_id != ? ORDER BY started DESC LIMIT 1", [run_id]
+    ).fetchone()
+    return row is not None and row[0] == "done"
+
+
+def _corpus_counts(store: Store) -> tuple[int, int, int]:
+    return store.con.execute(
+        "SELECT (SELECT count(*) FROM stories), (SELECT count(*) FROM fused_events),"
+        " (SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL)"
+    ).fetchone()
+
+
+def _fresh_batches(
+    items: Iterator[Document | Problem], store: Store, report: RunReport, size: int
+) -> Iterator[Batch]:
+    """Chunks of the input without the documents the store (or this run) already has.
+
+    Ids handed out earlier in the run are remembered, since an engine may still be
+    processing them when a later chunk holding the same content is read.
+    """
+    seen: set[str] = set()
+    chunks = batched(items, size)
+    for n in count(1):
+        with timed(report.seconds, "read"):
+            chunk = next(chunks, None)
+            if chunk is None:
+                return
+            docs = [d for d in chunk if isinstance(d, Document)]
+            known = store.known([d.article_id for d in docs])
+        fresh = []
         for doc in docs:
             if doc.article_id in known or doc.article_id in seen:
                 report.already_stored += 1
             else:
                 seen.add(doc.article_id)
                 fresh.append(doc)
-        result = process_batch(fresh)
-        result.problems = problems + result.problems
-        store.write(result, report.run_id)
-        _tally(report, result, len(docs))
-        log.info("batch %d committed: %d new articles", n, len(result.articles))
-        if on_progress:
-            on_progress(len(chunk))
-    store.finish_run(report.run_id, report.summary())
-    return report
+        problems = [p for p in chunk if isinstance(p, Problem)]
+        yield Batch(n, fresh, problems, len(docs), len(chunk))
 
 
 def _tally(report: RunReport, result: BatchResult, documents: int) -> None:

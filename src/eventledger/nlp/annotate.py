@@ -15,7 +15,10 @@ BATCH_SIZE = 16
 
 
 def parse(articles: list[Article]) -> Iterator[tuple[Article, Doc]]:
-    """Yield each codable article with its spaCy Doc (model loaded once per process)."""
+    """Yield each codable article with its spaCy Doc (model loaded once per process, and
+    not at all when a batch has nothing new: a re-run of a stored corpus needs no model)."""
+    if not articles:
+        return
     nlp = load_nlp()
     texts = (a.text for a in articles)
     yield from zip(articles, nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True)

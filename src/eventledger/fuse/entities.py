@@ -142,10 +142,15 @@ def person_keys(mentions: list[Mention]) -> dict[int, str]:
             mentions[i].name,
         ),
     )
+    decided: dict[tuple, str] = {}  # a full name's decision does not depend on its article
     for i in order:
         m = mentions[i]
         first, surname = person_parts(clean_name(m.name))
         if len(surname) < 3:
+            continue
+        seen = (clean_name(m.name).lower(), m.country, m.label)
+        if first and seen in decided:
+            keys[i] = decided[seen]
             continue
         matches = []
         pool = dict.fromkeys(j for key in blocks(surname) for j in full[key])
@@ -160,7 +165,9 @@ def person_keys(mentions: list[Mention]) -> dict[int, str]:
                 matches.append(j)
         here = [j for j in matches if mentions[j].article_id == m.article_id]
         match = None
-        if here or len(matches) == 1 or (first and matches):
+        if first and matches:
+            match = matches[0]
+        elif here or len(matches) == 1:
             match = (here or matches)[0]
         if match is None and (m.label != "PERSON" or " " not in clean_name(m.name)):
             continue  # a lone word or a doubtful NER label may join a name, not found one
@@ -171,6 +178,8 @@ def person_keys(mentions: list[Mention]) -> dict[int, str]:
             keys[i] = f"PER|{clean_name(m.name).lower()}"
         else:
             keys[i] = keys[match]
+        if first:
+            decided[seen] = keys[i]
     return keys
 
 

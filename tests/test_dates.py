@@ -451,3 +451,30 @@ def test_suite_names():
     assert {"timex", "dating"} <= set(SUITES)
     with pytest.raises(ValueError):
         run_time_suite("nope", SHARED)
+
+
+def test_publication_date_from_how_far_into_a_known_war():
+    from eventledger.dates.reference import elapsed_date
+
+    assert elapsed_date("As the grinding war in Ukraine enters its second month, x") == (
+        "2022-03",
+        "month",
+    )
+    assert elapsed_date("on the 100th day of the war in Gaza") == ("2024-01-14", "day")
+    assert elapsed_date("the third year of the Syrian civil war") == ("2013", "year")
+    assert elapsed_date("the war entered a new phase") is None
+
+
+@needs_data
+def test_seed_dated_by_the_war_in_ukraine(seeds_run):
+    from pathlib import Path
+
+    from conftest import read_jsonl
+
+    articles = {
+        Path(a["source_path"]).name[:3]: a for a in read_jsonl(seeds_run / "articles.jsonl")
+    }
+    assert (articles["004"]["published"], articles["004"]["published_precision"]) == (
+        "2022-03",
+        "month",
+    )

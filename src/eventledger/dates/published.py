@@ -9,6 +9,9 @@ Clues, strongest first:
   its newest post, and news refers to the last few days by weekday, so a post whose
   weekday the text also names ("told reporters Wednesday") dates the article to the day.
 - copyright lines: "©2023 Bloomberg L.P." gives the year.
+- how far the text says it is into a well-known event ("as the war in Ukraine enters its
+  second month", `dates/reference.py`), the month or day when it agrees with the
+  copyright year.
 - the running text alone is not enough: its latest explicit date is as often a past
   event ("September 11, 2001") as the day of writing, and news leaves the year out of
   this year's dates. It only supplies a dateline's year (a full date at most two months
@@ -25,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from eventledger.dates.reference import elapsed_date
 from eventledger.dates.timex import MONTH, Timex, find_timexes, month_number
 
 HEADER_CHARS = 300
@@ -226,8 +230,11 @@ def estimate_published(text: str, removed: list[str], title: str | None = None) 
             return Estimate(day.isoformat(), "day", "dateline")
     if post and weekday_confirms(post, text):
         return Estimate(post.isoformat(), "day", "post+weekday")
-    if rights:
+    elapsed = elapsed_date(text)  # "as the war in Ukraine enters its second month"
+    if rights and not (elapsed and elapsed[0].startswith(str(max(rights)))):
         return Estimate(str(max(rights)), "year", "copyright")
+    if elapsed:
+        return Estimate(elapsed[0], elapsed[1], "reference event")
     return Estimate()
 
 

@@ -89,7 +89,7 @@ def page(browser, server):
 def test_overview_chart_map_and_table(page, tmp_path):
     bars = page.locator("#chart rect.bar")
     periods = {bars.nth(i).get_attribute("data-period") for i in range(bars.count())}
-    assert {"2020", "2023"} <= periods  # the Karabakh war and the 2023 offensive
+    assert {"2020", "2022", "2023"} <= periods  # the three Karabakh episodes
     markers = page.locator("#map path.event-marker")
     assert markers.count() >= 5
     assert page.locator('#map path.event-marker[data-place="Stepanakert"]').count() == 1

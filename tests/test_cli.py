@@ -14,7 +14,10 @@ def test_stats_and_export(tmp_path):
     assert sorted(p.name for p in (tmp_path / "x").iterdir()) == [
         "articles.jsonl",
         "claims.jsonl",
+        "entities.jsonl",
         "events.jsonl",
+        "fused_events.jsonl",
+        "stories.jsonl",
     ]
 
 

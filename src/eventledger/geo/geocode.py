@@ -43,14 +43,14 @@ def _event_place(
 def geocode_article(article: Article, entities: list[Entity], events: list[Event]) -> None:
     """Fill `lat`/`lon` of the place entities and `location` of the events, in place."""
     names = [e.text for e in entities if e.label in PLACE_LABELS]
-    names += [ev.location.name for ev in events if ev.location and ev.location.lat is None]
+    names += [ev.location.name for ev in events if ev.location]
     if not names:
         return
     # Countries named by people, groups and demonyms; a place's own lexicon country
     # ("Paris": FRA) must not vouch for itself.
     countries = [e.country for e in entities if e.country and e.label not in PLACE_LABELS]
-    for ev in events:
-        countries += [a.country for a in (ev.source, ev.target) if a and a.country]
+    # sources only: a target's country may itself come from the place it is in
+    countries += [ev.source.country for ev in events if ev.source and ev.source.country]
     found = resolve_document(names, countries)
     places = []
     for e in entities:
@@ -62,8 +62,8 @@ def geocode_article(article: Article, entities: list[Entity], events: list[Event
             places.append((e, place))
     for ev in events:
         if ev.location is not None:
-            place = found.get(ev.location.name) if ev.location.lat is None else None
-            if place is not None:
+            place = found.get(ev.location.name)
+            if place is not None:  # the article's own reading of the name wins
                 ev.location.lat, ev.location.lon = round(place.lat, 4), round(place.lon, 4)
                 ev.location.country = place.country or ev.location.country
             continue

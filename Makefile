@@ -42,6 +42,7 @@ lint: $(DEVSTAMP)
 
 bench: $(DEVSTAMP)
 	$(BIN)/python bench/cleaning.py
+	$(BIN)/python bench/timex_share.py
 	$(BIN)/python bench/run.py
 
 clean:

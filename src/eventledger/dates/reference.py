@@ -45,31 +45,50 @@ def reference_events() -> list[tuple[date, str]]:
     return out
 
 
+ENTERS = re.compile(
+    rf"\s(?:enters|entered|is\s+in|was\s+in|nears|reaches)\s+its\s+(?:{ORDINAL})\s+{UNIT}\b",
+    re.I,
+)
+OF = re.compile(rf"\b(?:{ORDINAL})\s+{UNIT}\s+(?:of|since)\s+", re.I)
+WINDOW = 80  # characters searched for the event's name beside the count
+
+
 @cache
-def patterns() -> list[tuple[date, re.Pattern]]:
+def event_patterns() -> list[tuple[date, re.Pattern, re.Pattern]]:
+    """Per event: its name ending a window (before "enters its") and starting one (after
+    "second month of")."""
     out = []
     for start, phrase in reference_events():
-        event = r"(?:the\s+)?(?:[a-z-]+\s+)?" + re.escape(phrase).replace(r"\ ", r"\s+")
-        verb = r"(?:enters|entered|is\s+in|was\s+in|nears|reaches)"
-        enters = rf"{event}\s+{verb}\s+its\s+(?:{ORDINAL})\s+{UNIT}"
-        of = rf"(?:{ORDINAL})\s+{UNIT}\s+(?:of|since)\s+{event}"
-        out += [(start, re.compile(enters, re.I)), (start, re.compile(of, re.I))]
+        name = re.escape(phrase).replace(r"\ ", r"\s+")
+        before = re.compile(rf"\b{name}\s*$", re.I)
+        after = re.compile(rf"^(?:the\s+)?(?:[a-z-]+\s+)?{name}\b", re.I)
+        out.append((start, before, after))
     return out
 
 
 def elapsed_date(text: str) -> tuple[str, str] | None:
-    """(ISO value, precision) from the first "Nth month of <event>" the text holds."""
-    for start, pattern in patterns():
-        m = pattern.search(text)
-        if not m:
-            continue
-        n = int(m.group("n")) if m.group("n") else ORDINALS[m.group("word").lower()]
-        unit = m.group("unit").lower()
-        if unit == "day":
-            return (start + timedelta(days=n - 1)).isoformat(), "day"
-        if unit == "week":
-            return (start + timedelta(weeks=n - 1)).isoformat()[:7], "month"
-        if unit == "month":
-            return add_months(start, n - 1).isoformat()[:7], "month"
-        return str(start.year + n - 1), "year"
+    """(ISO value, precision) from the first "Nth month of <event>" the text holds. The
+    count is found first (rare), then the event's name beside it: one scan of the text."""
+    for m in sorted([*ENTERS.finditer(text), *OF.finditer(text)], key=lambda m: m.start()):
+        entering = m.re is ENTERS
+        window = (
+            text[max(0, m.start() - WINDOW) : m.start()]
+            if entering
+            else text[m.end() : m.end() + WINDOW]
+        )
+        for start, before, after in event_patterns():
+            if (before if entering else after).search(window):
+                return _count_from(start, m)
     return None
+
+
+def _count_from(start: date, m: re.Match) -> tuple[str, str]:
+    n = int(m.group("n")) if m.group("n") else ORDINALS[m.group("word").lower()]
+    unit = m.group("unit").lower()
+    if unit == "day":
+        return (start + timedelta(days=n - 1)).isoformat(), "day"
+    if unit == "week":
+        return (start + timedelta(weeks=n - 1)).isoformat()[:7], "month"
+    if unit == "month":
+        return add_months(start, n - 1).isoformat()[:7], "month"
+    return str(start.year + n - 1), "year"

@@ -114,6 +114,9 @@ def _print_report(report: RunReport, quiet: bool) -> None:
         ("entities", "entities"),
         ("events", "events"),
         ("claims", "claims"),
+        ("copies and rewrites (whole store)", "duplicates"),
+        ("stories (whole store)", "stories"),
+        ("fused events (whole store)", "fused_events"),
     ):
         table.add_row(label, str(s[key]))
     console.print(table)

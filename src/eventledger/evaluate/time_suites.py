@@ -30,6 +30,7 @@ import re
 import tarfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -203,10 +204,10 @@ class Article:
 T17_PATH = re.compile(r"(?:^|/)([^/]+)/InputDocs/(\d{4}-\d{2}-\d{1,2})/([^/]+)$")
 
 
-def t17_articles(shared: Path) -> list[Article]:
-    """Every article file; the folder date is the gold (the known bad "2011-04-0" is
+def t17_files(shared: Path) -> Iterator[tuple[str, str, str, date, str]]:
+    """(topic folder, date folder, file name, publication date, text) of every Timeline17
+    article, in archive order; the folder date is the gold (the known bad "2011-04-0" is
     read as 2011-04-02, as tilse does)."""
-    out = []
     with tarfile.open(shared / T17_TAR) as tar:
         for member in tar:
             m = T17_PATH.search(member.name)
@@ -214,7 +215,12 @@ def t17_articles(shared: Path) -> list[Article]:
                 continue
             y, mo, d = (int(x) for x in m[2].split("-"))
             text = tar.extractfile(member).read().decode("utf-8", "replace")
-            out.append(Article(f"{m[1]}/{m[2]}/{m[3]}", date(y, mo, d or 2), text))
+            yield m[1], m[2], m[3], date(y, mo, d or 2), text
+
+
+def t17_articles(shared: Path) -> list[Article]:
+    """Every article file, by name, with its folder date as the gold."""
+    out = [Article(f"{t}/{d}/{f}", day, text) for t, d, f, day, text in t17_files(shared)]
     return sorted(out, key=lambda a: a.name)
 
 

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import json
 import re
-import tarfile
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -50,7 +49,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from eventledger.evaluate.time_suites import T17_PATH, T17_TAR, detok
+from eventledger.evaluate.time_suites import detok, t17_files
 from eventledger.timeline.tls import Corpus, TimelineDay, TlsArticle, prepare, summarise_corpus
 
 T17_GOLD = Path("eval-data/t17/newstls-format")
@@ -323,14 +322,8 @@ def topic_of(folder: str) -> str:
 def t17_topics(shared: Path) -> dict[str, list[TlsArticle]]:
     """Articles by topic, with the publication date from the folder name."""
     topics: dict[str, list[TlsArticle]] = defaultdict(list)
-    with tarfile.open(shared / T17_TAR) as tar:
-        for member in tar:
-            m = T17_PATH.search(member.name)
-            if not member.isfile() or not m:
-                continue
-            y, mo, d = (int(x) for x in m[2].split("-"))
-            text = tar.extractfile(member).read().decode("utf-8", "replace")
-            topics[topic_of(m[1])].append(TlsArticle(detok(text), date(y, mo, d or 2)))
+    for folder, _, _, day, text in t17_files(shared):
+        topics[topic_of(folder)].append(TlsArticle(detok(text), day))
     return topics
 
 

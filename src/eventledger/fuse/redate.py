@@ -14,9 +14,9 @@ from types import SimpleNamespace
 
 from eventledger.dates.anchor import CorpusArticle, anchor_dates
 from eventledger.extract.dating import article_timexes, date_event
+from eventledger.fuse.events import PRECISION_RANK
 
 PRECISION_OF_LENGTH = {4: "year", 7: "month", 10: "day"}
-RANK = {"day": 3, "month": 2, "year": 1}
 
 
 def corpus_dates(
@@ -52,14 +52,18 @@ def corpus_dates(
     )
     found = {}
     for a in articles:
-        own = RANK.get(a.get("published_precision") or "", 0)
+        own = PRECISION_RANK.get(a.get("published_precision") or "", 0)
         story = story_of.get(a["article_id"])
         hit = anchored.get(a["article_id"])
-        if hit and RANK[hit.precision] > own and any(story_of.get(x) == story for x in hit.anchors):
+        if (
+            hit
+            and PRECISION_RANK[hit.precision] > own
+            and any(story_of.get(x) == story for x in hit.anchors)
+        ):
             found[a["article_id"]] = (hit.value, hit.precision)
             continue
         shared = story_dates.get(story)
-        finer = shared and RANK[PRECISION_OF_LENGTH[len(shared)]] > own
+        finer = shared and PRECISION_RANK[PRECISION_OF_LENGTH[len(shared)]] > own
         if finer and shared.startswith(a.get("published") or ""):
             found[a["article_id"]] = (shared, PRECISION_OF_LENGTH[len(shared)])
     return found

@@ -6,8 +6,8 @@
 Builds a DuckDB store with the project's schema (synthetic rows made in SQL: dates of
 day/month/year precision over 15 years, 20 event types, 60 countries, fused ids shared by
 ~1.7 events each), then times the API's own query functions (`serve.queries.events` for
-the event table, `serve.queries.buckets` for the timeline chart, plus fused events by
-date) under the filters the UI offers. Prints p50/p95 per query and writes JSON to
+the event table, `serve.queries.buckets` for the timeline chart) under the filters the UI
+offers. Prints p50/p95 per query and writes JSON to
 bench/results/. Target: p95 < 100 ms.
 """
 
@@ -76,14 +76,18 @@ def build(db: Path, n_events: int, n_articles: int) -> None:
         """INSERT INTO fused_events (fused_id, type, date, date_precision, status, source,
                target, location, event_ids, article_ids, independent_sources, confidence,
                sentence, story_id)
-        SELECT fused_id, any_value(type), min(date), any_value(date_precision),
-               any_value(status), any_value(source), any_value(target), any_value(location),
-               to_json(list(event_id)), to_json(list(DISTINCT article_id)),
-               count(DISTINCT article_id), max(confidence), any_value(sentence), NULL
-        FROM events GROUP BY fused_id"""
+        SELECT e.fused_id, any_value(e.type), min(e.date), any_value(e.date_precision),
+               any_value(e.status), any_value(e.source), any_value(e.target),
+               any_value(e.location), to_json(list(e.event_id)),
+               to_json(list(DISTINCT e.article_id)), count(DISTINCT e.article_id),
+               max(e.confidence), any_value(e.sentence), any_value(a.story_id)
+        FROM events e JOIN articles a USING (article_id) GROUP BY fused_id"""
     )
-    con.execute("CHECKPOINT")
     con.close()
+    with Store(db) as store:
+        store.fill_derived("events")
+        store.fill_derived("fused_events")
+        store.con.execute("CHECKPOINT")
 
 
 def _lookup(con: duckdb.DuckDBPyConnection, table: str, column: str, values: list[str]) -> None:
@@ -106,23 +110,6 @@ FILTERS = {
     "actor text": EventQuery(actor="Actor 42"),
     "story": EventQuery(story="st_17"),
 }
-
-
-def fused_by_date(con: duckdb.DuckDBPyConnection, query: EventQuery) -> list:
-    """Fused events per month with the same filters (type, dates) as the chart."""
-    clauses, params = ["TRUE"], []
-    if query.type:
-        clauses.append("type = ?")
-        params.append(query.type)
-    if query.date_from:
-        clauses.append("left(date, ?) >= ?")
-        params += [len(query.date_from), query.date_from]
-    if query.date_to:
-        clauses.append("left(date, ?) <= ?")
-        params += [len(query.date_to), query.date_to]
-    sql = f"""SELECT left(date, 7) AS period, type, count(*) FROM fused_events
-              WHERE {" AND ".join(clauses)} AND length(date) >= 7 GROUP BY 1, 2 ORDER BY 1, 2"""
-    return con.execute(sql, params).fetchall()
 
 
 def timings(fn, repeat: int) -> dict:
@@ -165,7 +152,6 @@ def main() -> None:
             for kind, fn in (
                 ("event table", lambda q=query: events(con, q, "-date", 50, 200)),
                 ("timeline", lambda q=query: buckets(con, q, "month")),
-                ("fused by date", lambda q=query: fused_by_date(con, q)),
             ):
                 key = f"{kind} [{name}]"
                 results[key] = timings(fn, args.repeat)

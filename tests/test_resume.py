@@ -56,3 +56,28 @@ def test_killed_run_resumes(tmp_path):
         clean_ids = [r[key] for r in read_jsonl(clean_out / f"{name}.jsonl")]
         assert len(resumed_ids) == len(set(resumed_ids)), f"{name} doubled"
         assert sorted(resumed_ids) == sorted(clean_ids), f"{name} lost"
+
+
+def test_newer_coder_codes_stored_articles_again(tmp_path, monkeypatch):
+    """After an upgrade (or a lexicon edit) a re-run re-codes what an older coder stored,
+    replacing its rows; with the same coder a re-run codes nothing."""
+    from eventledger import pipeline
+    from eventledger.store import Store
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for src in sorted(SAMPLES.glob("*.txt"))[:3]:
+        (folder / src.name).write_text(src.read_text("utf-8"), encoding="utf-8")
+    with Store(tmp_path / "ledger.duckdb") as store:
+        first = pipeline.run([str(folder)], store)
+        counts = store.counts()
+        assert pipeline.run([str(folder)], store).articles == 0
+        monkeypatch.setattr(pipeline, "coder_version", lambda: "a newer coder")
+        again = pipeline.run([str(folder)], store)
+        assert again.articles == first.articles == 3
+        assert again.events == first.events
+        after = store.counts()
+        assert {t: after[t] for t in ("articles", "sentences", "entities", "events", "claims")} == {
+            t: counts[t] for t in ("articles", "sentences", "entities", "events", "claims")
+        }
+        assert pipeline.run([str(folder)], store).articles == 0

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from itertools import count, islice
 
 from eventledger.clean.article import clean_document
+from eventledger.coder import coder_version
 from eventledger.extract.claims import extract_claims
 from eventledger.extract.events import extract_events
 from eventledger.fuse.corpus import corpus_stage
@@ -185,12 +186,13 @@ def run(
     """
     report = RunReport(run_id=uuid.uuid4().hex[:12])
     store.start_run(report.run_id, inputs)
+    coder = coder_version()
     items = read_inputs(inputs, metadata=metadata, max_bytes=max_bytes)
-    for batch, result, seconds in engine(_fresh_batches(items, store, report, batch_size)):
+    for batch, result, seconds in engine(_fresh_batches(items, store, report, batch_size, coder)):
         report.seconds.update(seconds)
         result.problems = batch.problems + result.problems
         with timed(report.seconds, "store"):
-            store.write(result, report.run_id)
+            store.write(result, report.run_id, coder)
         _tally(report, result, batch.documents)
         log.info("batch %d committed: %d new articles", batch.number, len(result.articles))
         if on_progress:
@@ -222,9 +224,10 @@ def _corpus_counts(store: Store) -> tuple[int, int, int]:
 
 
 def _fresh_batches(
-    items: Iterator[Document | Problem], store: Store, report: RunReport, size: int
+    items: Iterator[Document | Problem], store: Store, report: RunReport, size: int, coder: str
 ) -> Iterator[Batch]:
-    """Chunks of the input without the documents the store (or this run) already has.
+    """Chunks of the input without the documents the store (or this run) already has,
+    as this coder codes them (an article an older coder stored is coded again).
 
     Ids handed out earlier in the run are remembered, since an engine may still be
     processing them when a later chunk holding the same content is read.
@@ -237,7 +240,7 @@ def _fresh_batches(
             if chunk is None:
                 return
             docs = [d for d in chunk if isinstance(d, Document)]
-            known = store.known([d.article_id for d in docs])
+            known = store.known([d.article_id for d in docs], coder)
         fresh = []
         for doc in docs:
             if doc.article_id in known or doc.article_id in seen:

@@ -67,6 +67,7 @@ ADDED_COLUMNS = (
     ("entities", "lat", "DOUBLE"),
     ("entities", "lon", "DOUBLE"),
     ("events", "time_text", "VARCHAR"),
+    ("articles", "coder", "VARCHAR"),
 )
 
 # Plain copies of the fields the UI filters and sorts on, so a big store answers from
@@ -199,26 +200,36 @@ class Store:
         )
 
     # --- writes -----------------------------------------------------------------------
-    def known(self, article_ids: list[str]) -> set[str]:
+    def known(self, article_ids: list[str], coder: str | None = None) -> set[str]:
+        """The ids already stored (as coded by `coder`, when given)."""
         if not article_ids:
             return set()
         rows = self.con.execute(
-            "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))", [article_ids]
+            "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))"
+            " AND (? IS NULL OR coder = ?)",
+            [article_ids, coder, coder],
         ).fetchall()
         return {r[0] for r in rows}
 
-    def write(self, batch: BatchResult, run_id: str) -> None:
-        """All tables of one batch in one transaction: all of it lands, or none."""
+    def write(self, batch: BatchResult, run_id: str, coder: str | None = None) -> None:
+        """All tables of one batch in one transaction: all of it lands, or none. An
+        article stored before (by an older coder) is replaced with everything it held."""
         tables = {
-            "articles": [_row(a, run_id) for a in batch.articles],
+            "articles": [{**_row(a, run_id), "coder": coder} for a in batch.articles],
             "sentences": [_row(s) for s in batch.sentences],
             "entities": [_row(e) for e in batch.entities],
             "events": [_row(e) for e in batch.events],
             "claims": [_row(c) for c in batch.claims],
             "problems": [_row(p, run_id) for p in batch.problems],
         }
+        ids = [a.article_id for a in batch.articles]
         self.con.execute("BEGIN TRANSACTION")
         try:
+            if ids and self.known(ids):
+                for table in ("sentences", "entities", "events", "claims", "articles"):
+                    self.con.execute(
+                        f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [ids]
+                    )
             for table, rows in tables.items():
                 self._insert(table, rows)
             self.con.execute("COMMIT")

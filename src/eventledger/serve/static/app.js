@@ -26,10 +26,15 @@ const articleLink = (id, text, ev) =>
   link(`#/article/${encodeURIComponent(id)}${ev ? "?ev=" + encodeURIComponent(ev) : ""}`, text || id);
 const tag = (text, cls = "") => el("span", { class: `tag ${cls}` }, text);
 
+// a pronoun says nothing on its own in a table: show the actor it was resolved to
+const PRONOUNS = new Set(["it", "its", "he", "him", "his", "she", "her", "they", "them", "their", "we", "us", "i"]);
+
 function actor(a) {
   if (!a) return "";
   const name = (a.name || "").replace(/^\[|\]$/g, "");
-  return a.country ? `${name} (${a.country}${a.sector ? " " + a.sector : ""})` : name;
+  const code = a.country ? `${a.country}${a.sector ? " " + a.sector : ""}` : "";
+  if (code && PRONOUNS.has(name.toLowerCase())) return code;
+  return code ? `${name} (${code})` : name;
 }
 
 async function api(path, params = {}) {

@@ -160,3 +160,19 @@ def test_claims_entities_and_articles(page, tmp_path):
     links = page.locator("#view-articles tbody a")
     links.first.wait_for()
     assert links.count() >= 19
+
+
+def test_api_docs_render_under_the_csp(browser, server):
+    """/docs lists the API's operations with Swagger UI served locally, under the same CSP
+    as every page (no CDN, no inline script)."""
+    context = browser.new_context()
+    page = context.new_page()
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
+    page.on("pageerror", lambda exc: blocked.append(str(exc)))
+    page.goto(server + "/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=30000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/api/events" in p for p in paths)
+    context.close()
+    assert not blocked, blocked

@@ -99,7 +99,7 @@ def create_app(db: Path | str, token: str | None = None, max_body: int = MAX_BOD
     app = FastAPI(
         title="eventledger",
         summary="A sourced ledger of conflict events: who did what to whom, when, where.",
-        docs_url=None,  # the bundled docs pages load scripts from a CDN; /openapi.json stays
+        docs_url=None,  # FastAPI's own page loads Swagger UI from a CDN; ours is below
         redoc_url=None,
     )
     app.state.ledger = state
@@ -284,5 +284,10 @@ def create_app(db: Path | str, token: str | None = None, max_body: int = MAX_BOD
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> FileResponse:
+        """Interactive API docs (Swagger UI from node_modules)."""
+        return FileResponse(STATIC / "docs.html")
 
     return app

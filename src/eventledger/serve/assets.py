@@ -1,5 +1,5 @@
-"""Where the UI's files are: our own under static/, the map libraries from npm's
-node_modules (installed by `make`; nothing is fetched at run time or copied into the repo)."""
+"""Where the UI's files are: our own under static/, the map and API-docs libraries from
+npm's node_modules (installed by `make`; nothing is fetched at run time or copied into the repo)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ PACKAGES = {  # URL name -> folder inside node_modules
     "leaflet": "leaflet/dist",
     "topojson": "topojson-client/dist",
     "world-atlas": "world-atlas",
+    "swagger-ui": "swagger-ui-dist",
 }
 
 

@@ -256,6 +256,49 @@ def test_governing_timex_is_the_nearest_date_in_the_clause():
     assert tx is not None and tx.value == "2020-10-10"
 
 
+def governing(text: str, trigger: str, dct: str = "2023-09-19") -> str | None:
+    found = find_timexes(text, dct, "day")
+    start = text.index(trigger)
+    tx = governing_timex(found, text, start, start + len(trigger))
+    return tx.text if tx else None
+
+
+def test_a_landmark_dates_only_itself():
+    """ "Since the 2020 war" dates the war, not today's fighting; "since 1994" and "since
+    the end of 2020" still date their clause; a relative clause after the trigger
+    belongs to its own verb."""
+    assert governing("The fighting is the worst since the 2020 war.", "fighting") is None
+    assert governing("Troops in the area following the 2020 war were told.", "told") is None
+    text = "Baku started operations, the worst escalation since a war killed 6,000 three years ago."
+    assert governing(text, "started") is None
+    assert governing(text, "killed") == "three years ago"
+    text = "The worst fighting since the 2020 war, with Azerbaijan regaining land."
+    assert governing(text, "regaining") == "2020"
+    assert governing("Armenia has held the town since 1994.", "held") == "1994"
+    assert governing("Armenia has held it since the end of 2020.", "held") == "the end of 2020"
+    text = (
+        "In 2020 when Baku, backed by Turkey, regained land from Armenia, which held it since 1994."
+    )
+    assert governing(text, "regained") == "2020"
+
+
+def test_a_decade_dates_an_event_to_no_ledger_date():
+    from types import SimpleNamespace
+
+    from eventledger.extract.dating import date_event
+
+    text = "Azerbaijan and Armenia fought a war in the early 1990s. Azerbaijan attacked on Tuesday."
+    article = SimpleNamespace(text=text, published="2023-09-19", published_precision="day")
+    timexes = find_timexes(text, "2023-09-19", "day")
+    found = []
+    for trigger in ("fought", "attacked"):
+        event = SimpleNamespace(date=None, date_precision=None, time_text=None)
+        start = text.index(trigger)
+        date_event(event, start, start + len(trigger), article, timexes)
+        found.append((event.date, event.date_precision, event.time_text))
+    assert found == [(None, None, "the early 1990s"), ("2023-09-19", "day", "Tuesday")]
+
+
 # ---------------------------------------------------------------------------- published
 
 
@@ -278,6 +321,11 @@ def test_governing_timex_is_the_nearest_date_in_the_clause():
             ("2011-01-06", "day"),
         ),
         ("Troops moved.\nUpdated: March 3, 2022\nMore text.", [], ("2022-03-03", "day")),
+        (
+            "Jane Roe | 10:39 UK time, Friday, 6 August 2010 Despite the headlines, oil is gone.",
+            [],
+            ("2010-08-06", "day"),
+        ),
         ("Troops moved on Tuesday.", ["©2023 Bloomberg L.P."], ("2023", "year")),
         (
             "KHERSON, Ukraine, Dec 24 (Reuters) - Shelling killed ten.",
@@ -298,6 +346,18 @@ def test_embedded_post_with_its_weekday_dates_the_article():
     assert infer_published(text, []) == ("2020-10-14", "day")
     # without the weekday the post is only a lower bound: nothing is claimed
     assert infer_published(text.replace("Wednesday", "today"), []) == (None, None)
+
+
+def test_the_first_reader_comment_dates_the_article():
+    body = "Rebels advanced on Brega on Saturday, witnesses said.\n" * 8
+    text = body + (
+        "Go rebels! March 20, 2011 at 1:05 am | Report abuse |\n"
+        "Too late. March 19, 2011 at 11:03 pm | Report abuse | Reply\n"
+    )
+    assert estimate_published(text, []).source == "comment"
+    assert infer_published(text, []) == ("2011-03-19", "day")
+    # a date without a comment mark or a clock is running text
+    assert infer_published(body + "Go rebels! March 19, 2011 | Report abuse", []) == (None, None)
 
 
 def test_running_text_alone_dates_nothing():
@@ -425,26 +485,29 @@ def test_dating_suite_reaches_its_floors():
     assert result["suite"] == "dating" and result["n"] == 4650
     text_only, corpus = result["details"]["text_only"], result["details"]["corpus_only"]
     # issue floors over the articles answered
-    assert result["year_accuracy"] >= 0.90  # 0.985
-    assert result["day_claim_precision"] >= 0.85  # 0.984
+    assert result["year_accuracy"] >= 0.90  # 0.976
+    assert result["day_claim_precision"] >= 0.85  # 0.972
     # corpus anchoring claims are honest at their own precision
     assert corpus["day_claim_precision"] >= 0.85  # 0.92 (102 articles)
     assert corpus["day_claim_within_7"] >= 0.95  # 1.0
-    assert corpus["month_claim_precision"] >= 0.80  # 0.855
-    assert corpus["year_accuracy"] >= 0.95  # 0.979
-    # coverage and year over all articles: from 0.32 (text only) to
-    assert result["coverage"] >= 0.86  # 0.885
-    assert result["year_accuracy_all"] >= 0.85  # 0.872
+    assert corpus["month_claim_precision"] >= 0.80  # 0.869
+    assert corpus["year_accuracy"] >= 0.95  # 0.963
+    # coverage and year over all articles: from 0.35 (text only) to
+    assert result["coverage"] >= 0.92  # 0.947
+    assert result["year_accuracy_all"] >= 0.90  # 0.924
     # within 7 days needs a day claim: only 46% of the texts name the gold year and only
     # 41% hold any explicit date within 7 days of it; a weekday and the story's days fix
-    # the week, rarely the day (news names "Tuesday" on Tuesday or Wednesday), so most
-    # anchored articles honestly get a month or a year. Over all articles 0.343 (text
-    # only 0.321); over the answered ones 0.388, which year/month claims pull down.
+    # the week, rarely the day (a bare weekday names the publication day in 56% of the
+    # undated texts, the day before in 26%), so most anchored articles honestly get a
+    # month or a year. Over all articles 0.372 (text only 0.350, of which 0.029 from
+    # comment and clock stamps); over the answered ones 0.393, which year/month claims
+    # pull down.
     reference = result["details"]["reference"]
     assert reference["ceiling_gold_year_named_in_text_all"] < 0.60
-    assert result["within_7_days_all"] >= 0.32
+    assert text_only["within_7_days_all"] >= 0.34  # 0.350
+    assert result["within_7_days_all"] >= 0.35  # 0.372
     assert result["within_7_days_all"] > text_only["within_7_days_all"]
-    assert result["within_7_days"] >= 0.36
+    assert result["within_7_days"] >= 0.37  # 0.393
 
 
 def test_suite_names():

@@ -8,6 +8,11 @@ Clues, strongest first:
 - embedded posts: "— Name (@handle) October 14, 2020": the article is not older than
   its newest post, and news refers to the last few days by weekday, so a post whose
   weekday the text also names ("told reporters Wednesday") dates the article to the day.
+- reader comments and print notes left in the scrape ("March 19, 2011 at 11:03 am |
+  Report abuse", "At 12:19 26th Apr 2009, name wrote:", "This article appeared on p16
+  of the Guardian on 11.43 BST on Thursday 28 July 2005"): the first one is on the
+  publication day or within a day or two after it (Timeline17: 79% the day itself, 98%
+  within 7 days), so the day is claimed only when nothing better dates the article.
 - copyright lines: "©2023 Bloomberg L.P." gives the year.
 - how far the text says it is into a well-known event ("as the war in Ukraine enters its
   second month", `dates/reference.py`), the month or day when it agrees with the
@@ -50,7 +55,16 @@ DATELINE_AFTER = re.compile(rf"\s*(?:{AGENCY})?\s*[-—–:]")
 CLOCK_NEAR = re.compile(
     r"^\s*[-,|;:]?\s*(?:at\s+)?\d{1,2}[:.]\d{2}|^\s*\||^\s*;\s*Page\b|^\s*Last updated", re.I
 )
+CLOCK_BEFORE = re.compile(
+    r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|GMT|BST|UTC|ET|UK time)?\s*,?\s*(?:on\s+)?"
+    r"(?:[A-Z][a-z]+day\s*,?\s*)?$",
+    re.I,
+)
 OPENING_AFTER = re.compile(r"\s*(?:$|\n|[|;]|[-–—]\s*\d|By\b|Last updated)", re.I)
+COMMENT_MARK = re.compile(r"Report abuse|\bReply\b|\bwrote:|Posted by|appeared on p\d+\b", re.I)
+CLOCK = re.compile(r"\d{1,2}[:.]\d{2}")
+YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
+MAX_COMMENTS = 5
 SHORT_YEAR_STAMP = re.compile(
     rf"(?<!\d)(?P<d>[0-3]?\d)\s+(?P<mon>{MONTH})\s+(?P<yy>\d\d)\s+\d{{1,2}}[:.]\d\d\b"
 )
@@ -85,6 +99,8 @@ def stamp_in(text: str, header: bool) -> date | None:
             continue
         before, after = text[max(0, tx.start - 40) : tx.start], text[tx.end : tx.end + 40]
         if tx.type == "TIME" or STAMP_WORDS.search(before) or CLOCK_NEAR.match(after):
+            return day
+        if CLOCK_BEFORE.search(before):  # "Jane Roe | 10:39 UK time, Friday, 6 August 2010"
             return day
         if re.search(r"\|\s*$", before):
             return day
@@ -144,6 +160,29 @@ def posts(text: str, removed: list[str]) -> list[Clue]:
             day = next((full_date(t) for t in find_timexes(m["date"], None, None)), None)
             if day:
                 found.append(Clue("post", day.year, day))
+    return found
+
+
+def comments(text: str, removed: list[str]) -> list[Clue]:
+    """Days of the timestamps (a full date with a clock time) at most 120 characters
+    before a comment mark ("Report abuse", "wrote:") or 60 after it. Only the stretches
+    around the first and last MAX_COMMENTS marks are tagged: a thread lists its comments
+    in order, and a long one would cost more than the whole article."""
+    found = []
+    for source in [text, *removed]:
+        marks = [m.start() for m in COMMENT_MARK.finditer(source)]
+        if len(marks) > 2 * MAX_COMMENTS:
+            marks = marks[:MAX_COMMENTS] + marks[-MAX_COMMENTS:]
+        for at in marks:
+            lo = max(0, at - 120)
+            window = source[lo : at + 60]
+            if not (CLOCK.search(window) and YEAR_DIGITS.search(window)):
+                continue
+            for tx in find_timexes(window, None, None):
+                day = full_date(tx)
+                near = window[max(0, tx.start - 25) : tx.end + 25]
+                if day and (tx.type == "TIME" or CLOCK.search(near)):
+                    found.append(Clue("comment", day.year, day))
     return found
 
 
@@ -230,6 +269,9 @@ def estimate_published(text: str, removed: list[str], title: str | None = None) 
             return Estimate(day.isoformat(), "day", "dateline")
     if post and weekday_confirms(post, text):
         return Estimate(post.isoformat(), "day", "post+weekday")
+    first_comment = min((c.day for c in comments(text, removed)), default=None)
+    if first_comment and (post is None or first_comment >= post):
+        return Estimate(first_comment.isoformat(), "day", "comment")
     elapsed = elapsed_date(text)  # "as the war in Ukraine enters its second month"
     if rights and not (elapsed and elapsed[0].startswith(str(max(rights)))):
         return Estimate(str(max(rights)), "year", "copyright")

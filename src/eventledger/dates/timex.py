@@ -1232,20 +1232,71 @@ def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, nxt.start() if nxt else len(text)
 
 
+REFERENCE_PREP = re.compile(r"\b(?:[Ss]ince|[Ff]ollowing|[Aa]fter)\s+")
+CLAUSE_MARK = re.compile(r"[;:()]|,(?!\d)")  # not "6,000"
+DETERMINER_END = re.compile(r"(?:^|\s)(?:the|a|an|its|their|his|her)\s+$", re.I)
+NOUN_AFTER = re.compile(r"\s+([a-z][a-z-]+)")
+NOT_NOUN = {"and", "or", "to", "when", "as", "after", "before", "in", "on", "at", "by", "for"}
+# words that keep "since the end of 2020" a date rather than an event used as a landmark
+TIME_WORDS = {
+    "the", "a", "an", "end", "start", "beginning", "middle", "turn", "close", "early", "late",
+    "mid", "of", "first", "last", "second", "half", "part", "around", "about", "at", "least",
+    "in", "on", "spring", "summer", "autumn", "fall", "winter", "this", "that",
+}  # fmt: skip
+RELATIVE_CLAUSE = re.compile(
+    r",\s*(?:which|who|whom|whose|where)\b|\b(?:that|which|who)\s+(?:had|has|have|was|were|\w+ed)\b"
+)
+
+
+def landmark_span(text: str, lo: int, tx: Timex) -> tuple[int, int] | None:
+    """The span of a landmark phrase holding the timex: "since the 2020 war", "following
+    the 2011 uprising", "since a war with Armenia killed thousands three years ago". The
+    year dates the landmark, not the sentence's other events ("the worst fighting since
+    the 2020 war" is today's fighting). None when the timex heads its own phrase
+    ("since 1994", "since the end of 2020")."""
+    clause = max((m.end() for m in CLAUSE_MARK.finditer(text, lo, tx.start)), default=lo)
+    preps = list(REFERENCE_PREP.finditer(text, clause, tx.start))
+    if not preps:
+        return None
+    prep = preps[-1]
+    between = text[prep.end() : tx.start]
+    noun = NOUN_AFTER.match(text, tx.end)
+    if (
+        re.fullmatch(r"\d{4}", tx.value or "")
+        and DETERMINER_END.search(" " + between)
+        and noun
+        and noun[1] not in NOT_NOUN
+    ):
+        return prep.start(), noun.end()
+    words = re.findall(r"[A-Za-z-]+", between)
+    if any(w.lower() not in TIME_WORDS for w in words):
+        return prep.start(), tx.end
+    return None
+
+
 def governing_timex(timexes: list[Timex], text: str, start: int, end: int) -> Timex | None:
     """The timex most likely dating an event whose trigger is text[start:end]: a calendar
     DATE/TIME in the same sentence, the nearest one, preferring one in the same clause
-    (no comma or semicolon in between). Durations, sets and "now" never date an event.
+    (no comma or semicolon in between) and not one in a relative clause after the
+    trigger (", which held them since 1994", "a war that followed the collapse in 1991").
+    Durations, sets and "now" never date an event; a decade does, to no ledger date
+    (`event_date` is None). A landmark ("since the 2020 war") dates only what is inside
+    it or beyond a comma after it.
     In "X said on Tuesday that Y attacked", the reporting date is what the sentence
     gives; it is an upper bound for Y's date and usually the same day in news."""
     lo, hi = sentence_span(text, start, end)
     best, best_score = None, None
     for tx in timexes:
-        if tx.end <= lo or tx.start >= hi or event_date(tx) is None:
+        if tx.end <= lo or tx.start >= hi or not (event_date(tx) or tx.precision == "decade"):
+            continue
+        span = landmark_span(text, lo, tx)
+        outside = span and not span[0] <= start < span[1]
+        if outside and (start < span[0] or not re.search(r"[,;]", text[span[1] : start])):
             continue
         gap = text[min(tx.end, end) : max(tx.start, start)]
         score = abs((tx.start + tx.end) // 2 - (start + end) // 2) + 1000 * gap.count(",")
         score += 1000 * gap.count(";") + (200 if tx.start < start else 0)
+        score += 3000 if tx.start >= end and RELATIVE_CLAUSE.search(gap) else 0
         if best_score is None or score < best_score:
             best, best_score = tx, score
     return best

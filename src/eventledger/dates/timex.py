@@ -30,9 +30,11 @@ writing such as Wikipedia) relative expressions follow the last date mentioned i
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 # ---------------------------------------------------------------------------- records
 
@@ -1227,9 +1229,20 @@ SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘(]?[A-Z])|\n"
 
 def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Character bounds of the sentence around text[start:end]."""
-    lo = max((m.end() for m in SENTENCE_BREAK.finditer(text, 0, start)), default=0)
-    nxt = SENTENCE_BREAK.search(text, end)
-    return lo, nxt.start() if nxt else len(text)
+    starts, ends = _breaks(text)
+    before = bisect_right(ends, start) - 1  # the last break that ends by `start`
+    after = bisect_left(starts, end)  # the first break that starts at or after `end`
+    return (ends[before] if before >= 0 else 0), (
+        starts[after] if after < len(starts) else len(text)
+    )
+
+
+@lru_cache(maxsize=4)
+def _breaks(text: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of the sentence breaks, found once per text (an article's events
+    all ask about the same text)."""
+    found = list(SENTENCE_BREAK.finditer(text))
+    return [m.start() for m in found], [m.end() for m in found]
 
 
 REFERENCE_PREP = re.compile(r"\b(?:[Ss]ince|[Ff]ollowing|[Aa]fter)\s+")

@@ -17,11 +17,14 @@ Each gold attribution matches at most one prediction and the reverse, greedily i
 order. Attribution F1 is over matched pairs: precision = matched / predicted, recall =
 matched / gold. Cue F1 (cue overlap alone) and cue+content F1 are reported beside it.
 
-Two systems are scored: `rules` (the reporting verbs of `data/reporting.tsv`, exactly
-what the pipeline's claims use) and `lexicon` (the same rules plus the cue words learned
-from the train split, `data/models/attribution_cues.tsv`, built by
-`bench/train_attribution.py`; PolNeAR also counts beliefs and intentions, "thinks",
-"wants", as attributions). The suite's metric is the `lexicon` figure.
+Three systems are scored: `rules` (the reporting verbs of `data/reporting.tsv`, exactly
+what the pipeline's claims use), `lexicon` (the same rules plus the cue words learned
+from the train split, `data/models/attribution_cues.tsv`; PolNeAR also counts beliefs and
+intentions, "thinks", "wants", as attributions) and `crf` (cues tagged by a CRF over
+parse, lexicon and quote features, `data/models/attribution_cues.crfsuite`; its source
+and content come from the same parse rules). Both models are built by
+`bench/train_attribution.py` from the train split and chosen on dev. The suite's metric
+is the `crf` figure (the best on dev).
 """
 
 from __future__ import annotations
@@ -35,13 +38,14 @@ import pycrfsuite
 from spacy.tokens import Doc, Token
 
 from eventledger.extract.claims import (
+    QUOTE_MARKS,
     CueRule,
     Frame,
     find_frames,
     quote_regions,
     reporting_cue,
 )
-from eventledger.extract.parse_helpers import reporting_match
+from eventledger.extract.parse_helpers import child, reporting_match
 from eventledger.nlp.model import load_nlp
 from eventledger.resolve.actors import phrase
 
@@ -132,38 +136,58 @@ def lexicon_cue(cues: dict[str, str]) -> CueRule:
 
 
 def cue_features(doc: Doc, cues: dict[str, str]) -> list[list[dict]]:
-    """CRF features per token, one sequence per sentence: the word, its parse
-    neighbourhood (what hangs on it, what kind of subject), lexicon hits, quoting."""
+    """CRF features per token, one sequence per sentence: the word and its lemma with
+    their parse roles, the parse neighbourhood (what hangs on it, what kind of subject,
+    which preposition: "questions about", "support for"), lexicon hits, quote state (inside
+    a quote, a mark or colon next to it) and where the sentence sits in its paragraph."""
     quoted = {i for start, end in quote_regions(doc) for i in range(start, end)}
     out = []
+    paragraph_sentence = 0
     for sent in doc.sents:
+        opens = sent.start == 0 or "\n" in doc[sent.start - 1].text or doc[sent.start].is_space
+        paragraph_sentence = 0 if opens else paragraph_sentence + 1
         rows = []
         for t in sent:
+            lemma = t.lemma_.lower()
             f = {
                 "lower": t.lower_,
-                "lemma": t.lemma_.lower(),
+                "lemma": lemma,
+                "lemma_dep": lemma + "|" + t.dep_,
+                "suffix": t.lower_[-3:],
                 "pos": t.pos_,
                 "tag": t.tag_,
                 "dep": t.dep_,
                 "head": t.head.lemma_.lower(),
                 "head_pos": t.head.pos_,
                 "head_dep": t.dep_ + ">" + t.head.pos_,
+                "head_lemma_dep": t.head.lemma_.lower() + "|" + t.dep_,
                 "quoted": float(t.i in quoted),
                 "reporting": float(reporting_cue(t) is not None),
+                "head_reporting": float(reporting_cue(t.head) is not None),
                 "learned": float(t.lower_ in cues),
                 "ent": t.ent_type_,
+                "paragraph_sentence": str(min(paragraph_sentence, 3)),
+                "sentence_start": float(t.i == sent.start),
             }
             for c in t.children:
                 f["child=" + c.dep_] = 1.0
                 if c.dep_ in ("nsubj", "nsubjpass"):
                     f["subject"] = c.ent_type_ or c.pos_
+                    f["subject_lemma"] = c.lemma_.lower() if c.pos_ == "PRON" else c.pos_
                 if c.dep_ == "mark":
                     f["mark"] = c.lower_
+                if c.dep_ in ("prep", "agent"):
+                    f["prep=" + c.lower_] = 1.0
+                if c.dep_ in ("ccomp", "xcomp") and c.i in quoted:
+                    f["quoted_complement"] = 1.0
             for offset in (-2, -1, 1, 2):
                 j = t.i + offset
                 if sent.start <= j < sent.end:
                     f[f"{offset}:lower"] = doc[j].lower_
                     f[f"{offset}:pos"] = doc[j].pos_
+            near = doc[max(t.i - 3, 0) : t.i + 4]
+            f["quote_mark_near"] = float(any(n.text in QUOTE_MARKS for n in near))
+            f["colon_next"] = float(t.i + 1 < len(doc) and doc[t.i + 1].text == ":")
             rows.append(f)
         out.append(rows)
     return out
@@ -229,8 +253,28 @@ def predicted(
                 [(doc[frame.cue.i].idx, doc[end - 1].idx + len(doc[end - 1]))],
                 (_content(frame)),
             )
+        if not content:
+            frame.content = _fallback_content(frame, end)
+            content = _content(frame)
         out.append(Attribution(cue, _source_spans(frame), content))
     return out
+
+
+def _fallback_content(frame: Frame, end: int) -> set[int]:
+    """PolNeAR pairs every cue with a content. When the parse gives none: the subject of
+    a passive cue ("the talks are supported by X"), else what hangs on the cue to the
+    right of the cue phrase ("said as much", "prefer Gary Johnson")."""
+    cue = frame.cue
+    passive = child(cue, "nsubjpass")
+    if passive is not None:
+        return _subtree_of(passive)
+    source = _subtree_of(frame.source) if frame.source is not None else set()
+    return {
+        i
+        for c in cue.children
+        if c.i >= end and c.dep_ not in ("punct", "cc", "conj", "advcl", "npadvmod")
+        for i in _subtree_of(c)
+    } - source
 
 
 def _subtree_of(token: Token) -> set[int]:

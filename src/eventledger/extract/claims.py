@@ -50,6 +50,7 @@ NESTING_DEPS = {"ccomp", "xcomp", "parataxis"}
 DOCUMENTS = {"statement", "report", "release", "post", "communique", "readout", "spokesman"}
 PREDICATIVE = {"be", "exist", "happen", "occur"}
 FUTURE = {"will", "would", "wo", "shall"}
+NOBODY = {"none", "nobody", "nothing", "no-one"}  # "saying none were present there"
 
 
 @dataclass
@@ -135,13 +136,28 @@ CueRule = Callable[[Token], "tuple[str, str] | None"]
 
 
 def reporting_cue(token: Token) -> tuple[str, str] | None:
-    """(verb phrase, stance) when the token is a reporting verb heading a clause."""
+    """(verb phrase, stance) when the token is a reporting verb heading a clause, or a
+    reporting noun with its owner and a that-clause ("Azerbaijan's assertion that units of
+    its military were in Nagorno-Karabakh": a claim by Azerbaijan, even inside Armenia's
+    denial of it)."""
+    if token.pos_ == "NOUN":
+        return reporting_match(token) if _owned_statement(token) else None
     if token.pos_ != "VERB" or token.dep_ in ("amod", "compound", "nmod"):
         return None
     match = reporting_match(token)
     if match is not None and match[0] == "call" and child(token, "oprd", "ccomp", "xcomp") is None:
         return None  # "called the meeting" is no statement; "called it a crime" is
     return match
+
+
+def _owned_statement(noun: Token) -> bool:
+    """ "X's claim that ...": an owner and a clause opened by "that"."""
+    clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp", "appos")), None)
+    return (
+        child(noun, "poss") is not None
+        and clause is not None
+        and any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+    )
 
 
 def _subtree(token: Token) -> set[int]:
@@ -300,6 +316,9 @@ def find_frames(doc: Doc, cue_rule: CueRule = reporting_cue) -> list[Frame]:
         if frame is not None:
             frames.append(frame)
     _attach_quotes(doc, frames)
+    for frame in frames:
+        if frame.source is not None and frame.source.i in frame.content:
+            frame.source = _inverted_source(frame)
     frames += _signatures(doc)
     kept: list[Frame] = []
     for frame in sorted(frames, key=lambda f: -len(f.content)):
@@ -311,6 +330,21 @@ def find_frames(doc: Doc, cue_rule: CueRule = reporting_cue) -> list[Frame]:
                 rest = frame.content - _subtree(other.cue) - other.content
                 frame.content = rest or frame.content
     return sorted(kept, key=lambda f: f.cue.i)
+
+
+def _inverted_source(frame: Frame) -> Token | None:
+    """A subject found inside what was said is a misparse of "“...,” said James Acton, a
+    physicist": the speaker is the name after the cue, outside the content."""
+    return next(
+        (
+            c
+            for c in frame.cue.rights
+            if c.i not in frame.content
+            and c.pos_ in ("PROPN", "NOUN", "PRON")
+            and c.dep_ in ("nsubj", "dobj", "attr", "npadvmod", "appos", "dative")
+        ),
+        None,
+    )
 
 
 def _attach_quotes(doc: Doc, frames: list[Frame]) -> None:
@@ -392,7 +426,9 @@ def content_stance(frame: Frame) -> str:
 def _denial(root: Token) -> bool:
     """A negated, non-future statement that something happened, was done or exists."""
     verb = root if root.pos_ in ("VERB", "AUX") else root.head
-    negated = any(c.dep_ == "neg" for c in verb.children)
+    negated = any(
+        c.dep_ == "neg" or c.dep_ == "nsubj" and c.lower_ in NOBODY for c in verb.children
+    )
     future = any(c.lower_ in FUTURE for c in verb.children if c.dep_ == "aux")
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
     return negated and not future and (passive or verb.lemma_.lower() in PREDICATIVE)
@@ -471,8 +507,29 @@ class Speakers:
         (self.people if person else self.bodies).append(actor)
 
 
+def _fold_elaborations(frames: list[Frame]) -> list[Frame]:
+    """ "Armenia rejected the assertion ..., saying none were present there": a denial
+    given as the reason of a denial by the same speaker is one claim, so its content joins
+    the governing one ("accused X of ..., saying at least two died" stays two claims)."""
+    by_cue = {f.cue.i: f for f in frames}
+    kept = []
+    for frame in frames:
+        outer = by_cue.get(frame.cue.head.i) if frame.cue.tag_ == "VBG" else None
+        if (
+            outer is not None
+            and frame.cue.dep_ == "advcl"
+            and outer.source == frame.source
+            and outer.stance == "deny"
+            and content_stance(frame) == "deny"
+        ):
+            outer.content |= frame.content
+        else:
+            kept.append(frame)
+    return kept
+
+
 def extract_claims(article: Article, doc: Doc, sents: list[Sentence]) -> list[Claim]:
-    frames = find_frames(doc)
+    frames = _fold_elaborations(find_frames(doc))
     records = {sent.start: record for sent, record in aligned(doc, sents)}
     speakers = Speakers()
     claims: list[Claim] = []

@@ -85,6 +85,11 @@ def redate_events(article: dict, published: tuple[str, str], events: list[dict])
         date_event(ns, start, start + len(e["trigger"]), view, timexes)
         if (ns.date, ns.date_precision) != (e.get("date"), e.get("date_precision")):
             changed.append(
-                {"event_id": e["event_id"], "date": ns.date, "date_precision": ns.date_precision}
+                {
+                    "event_id": e["event_id"],
+                    "date": ns.date,
+                    "date_precision": ns.date_precision,
+                    "time_text": ns.time_text,
+                }
             )
     return changed

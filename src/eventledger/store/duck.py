@@ -283,7 +283,9 @@ class Store:
                 published,
                 ("published", "published_precision", "published_source"),
             )
-            self._update("events", "event_id", result.event_dates, ("date", "date_precision"))
+            self._update(
+                "events", "event_id", result.event_dates, ("date", "date_precision", "time_text")
+            )
             self.con.execute("UPDATE entities SET entity_id = NULL")
             entity_ids = [{"rowid": r, "entity_id": e} for r, e in result.entity_of.items()]
             self._update("entities", "rowid", entity_ids, ("entity_id",))

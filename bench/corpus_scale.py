@@ -5,6 +5,7 @@ of several articles of one topic, so dedup does not collapse them; every 20th is
 re-published copy with 15% of its words changed), with about 25 synthetic event mentions
 and 30 entity mentions per article, and times `corpus_pass` on them. Prints seconds per
 step, peak RSS and the growth exponent between sizes; writes JSON to bench/results/.
+CPU seconds are printed too: on a shared machine they are the steadier figure.
 
     python bench/corpus_scale.py                 # 1k and 10k articles
     python bench/corpus_scale.py --sizes 10000,100000
@@ -166,13 +167,14 @@ def main() -> None:
     rows = []
     for n in sizes:
         articles, events, entities = synthesize(n)
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         result = corpus_pass(articles, events, [], entities)
-        seconds = time.perf_counter() - t
+        seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
         row = {
             "articles": n,
             "events": len(events),
             "seconds": round(seconds, 2),
+            "cpu_seconds": round(cpu, 2),
             "per_article_ms": round(1000 * seconds / n, 3),
             "steps": result.timings,
             "duplicates": len(result.duplicates),
@@ -183,9 +185,14 @@ def main() -> None:
         rows.append(row)
         print(json.dumps(row))
     for a, b in zip(rows, rows[1:], strict=False):
-        growth = math.log(b["seconds"] / a["seconds"]) / math.log(b["articles"] / a["articles"])
-        b["growth_exponent"] = round(growth, 3)
-        print(f"{a['articles']} -> {b['articles']} articles: time grows as n^{growth:.2f}")
+        size = math.log(b["articles"] / a["articles"])
+        growth = math.log(b["seconds"] / a["seconds"]) / size
+        cpu = math.log(b["cpu_seconds"] / a["cpu_seconds"]) / size
+        b["growth_exponent"], b["cpu_growth_exponent"] = round(growth, 3), round(cpu, 3)
+        print(
+            f"{a['articles']} -> {b['articles']} articles: time grows as n^{growth:.2f}"
+            f" (CPU time n^{cpu:.2f})"
+        )
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"corpus_scale-{'-'.join(map(str, sizes))}.json"
     out.write_text(json.dumps(rows, indent=2) + "\n")

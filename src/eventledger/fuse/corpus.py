@@ -10,6 +10,7 @@ everything stored.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from time import perf_counter
@@ -17,14 +18,17 @@ from time import perf_counter
 from eventledger.fuse.dedup import Text, near_duplicates
 from eventledger.fuse.entities import Mention, body_of, canonical_entities
 from eventledger.fuse.events import ArticleInfo, fuse_events
-from eventledger.fuse.mentions import body_mentions
+from eventledger.fuse.mentions import Person, body_mentions, known_names, person_mentions
 from eventledger.fuse.redate import corpus_dates, redate_events
 from eventledger.fuse.rewrites import is_rewrite
 from eventledger.fuse.stories import StoryText, group_stories
 from eventledger.records import BatchResult, CanonicalEntity, FusedEvent, Story
+from eventledger.resolve.lexicon import load_lexicon
 
 PERSONISH_NORP = "PERSON?"
 BACK_REFERENCE = {"he", "she", "the", "its"}  # "he said", "the ministry added"
+STATEMENT = re.compile(r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))The statement\b", re.M)
+STATEMENT_REACH = 600
 
 
 @dataclass
@@ -119,21 +123,28 @@ def common_date(dates: list[str | None]) -> str | None:
 
 
 def entity_mentions(
-    entities: list[dict], events: list[dict], claims: list[dict], articles: list[dict]
+    entities: list[dict],
+    events: list[dict],
+    claims: list[dict],
+    articles: list[dict],
+    story_of: dict[str, str] | None = None,
 ) -> list[Mention]:
     """Named people and bodies from the entity table, the actors of events and claims
     (their phrases carry the country: "Azerbaijan's defense ministry"), the bodies
-    written in the text ("Armenian troops"), and the back-references claims resolved
-    ("he said", "the ministry added")."""
+    written in the text ("Armenian troops"), the names NER missed (`mentions.py`), the
+    body in a speaker's title ("Foreign Ministry spokeswoman …"), and the back-references
+    claims resolved ("he said", "the ministry added", "The statement reiterated …")."""
     mentions, people = [], defaultdict(list)
-    for a in articles:
-        mentions += body_mentions(a["article_id"], a["text"])
+    taken: dict[str, list[range]] = defaultdict(list)
     for row, e in enumerate(entities):
         label = e["label"]
         if label == "NORP" and not e.get("country") and e["text"][:1].isupper():
             label = PERSONISH_NORP
+        taken[e["article_id"]].append(range(e["start"], e["start"] + len(e["text"])))
         if label == "PERSON" and len(e["text"]) > 2:
-            people[e["article_id"]].append(e["text"])
+            people[e["article_id"]].append(
+                Person(e["start"], e["start"] + len(e["text"]), e["text"])
+            )
         if label in ("PERSON", "ORG", "GPE", PERSONISH_NORP):
             mentions.append(
                 Mention(
@@ -146,6 +157,17 @@ def entity_mentions(
                     row,
                 )
             )
+    story_of = story_of or {}
+    story_names: dict[str, set[str]] = defaultdict(set)
+    for aid, found in people.items():
+        story_names[story_of.get(aid, aid)].update(p.name for p in found if " " in p.name)
+    known = {story: known_names(names) for story, names in story_names.items()}
+    for a in articles:
+        aid = a["article_id"]
+        mentions += body_mentions(aid, a["text"])
+        names = known.get(story_of.get(aid, aid), {})
+        mentions += person_mentions(aid, a["text"], people[aid], names, taken[aid])
+    named = {aid: {p.name for p in found} for aid, found in people.items()}
     for record, roles in ((events, ("source", "target", "claimed_by")), (claims, ("speaker",))):
         for r in record:
             for role in roles:
@@ -153,7 +175,7 @@ def entity_mentions(
                 if not actor.get("name") or not (actor.get("sector") or actor.get("country")):
                     continue
                 written = actor["name"]  # "Armenian Prime Minister Nikol Pashinyan": a person
-                person = next((p for p in people[r["article_id"]] if written.endswith(p)), None)
+                person = person_in(written, named.get(r["article_id"], set()))
                 mentions.append(
                     Mention(
                         r["article_id"],
@@ -165,24 +187,92 @@ def entity_mentions(
                         name=person or written,
                     )
                 )
+                office = person and title_body(written[: -len(person)])
+                if office:  # "Foreign Ministry spokeswoman Maria Zakharova"
+                    mentions.append(
+                        Mention(
+                            r["article_id"], office, "actor", actor.get("country"), None, r["start"]
+                        )
+                    )
+    mentions += statement_mentions(articles, claims, named)
     for c in claims:
         written, actor = c.get("speaker_text") or "", c.get("speaker") or {}
         words = written.lower().split()
         if not words or words[0] not in BACK_REFERENCE or actor.get("name") in (None, written):
             continue
-        if words[0] in ("he", "she") or body_of(written) == body_of(actor["name"]) is not None:
+        body = body_of(written)
+        if words[0] in ("he", "she"):
+            name = person_in(actor["name"], named.get(c["article_id"], set())) or actor["name"]
             mentions.append(
                 Mention(
                     c["article_id"],
                     written,
-                    "PERSON" if words[0] in ("he", "she") else "actor",
+                    "PERSON",
+                    actor.get("country"),
+                    None,
+                    c["start"],
+                    name=name,
+                )
+            )
+        elif body is not None and body_of(actor["name"]) in (None, body):
+            # "the Foreign Ministry" the claim gave a country: Armenia's, or Baku's ministry
+            mentions.append(
+                Mention(
+                    c["article_id"],
+                    written,
+                    "actor",
                     actor.get("country"),
                     actor.get("sector"),
                     c["start"],
-                    name=actor["name"],
                 )
             )
     return mentions
+
+
+def statement_mentions(
+    articles: list[dict], claims: list[dict], named: dict[str, set[str]]
+) -> list[Mention]:
+    """ "The statement reiterated …" opening a sentence: the speaker of the claim just
+    before it (within STATEMENT_REACH characters), as "the ministry" is the one last named."""
+    said: dict[str, list[dict]] = defaultdict(list)
+    for c in claims:
+        if (c.get("speaker") or {}).get("name"):
+            said[c["article_id"]].append(c)
+    out = []
+    for a in articles:
+        before = sorted(said.get(a["article_id"], ()), key=lambda c: c["start"])
+        for m in STATEMENT.finditer(a["text"]) if before else ():
+            last = next((c for c in reversed(before) if c["start"] < m.start()), None)
+            if last is None or m.start() - last["start"] > STATEMENT_REACH:
+                continue
+            actor = last["speaker"]
+            person = person_in(actor["name"], named.get(a["article_id"], set()))
+            label = "PERSON" if person else "actor"
+            country, sector = actor.get("country"), actor.get("sector")
+            name = person or last.get("speaker_text") or actor["name"]
+            out.append(
+                Mention(a["article_id"], m.group(), label, country, sector, m.start(), name=name)
+            )
+    return out
+
+
+def person_in(phrase: str, people: set[str]) -> str | None:
+    """The article's person an actor phrase ends with: "Prime Minister Nikol Pashinyan"."""
+    words = phrase.split()
+    return next((n for k in range(len(words)) if (n := " ".join(words[k:])) in people), None)
+
+
+def title_body(title: str) -> str | None:
+    """The body in a person's title, without the role: "Foreign Ministry spokeswoman"."""
+    words = title.split()
+    if len(words) < 2 or not words[-1].islower():
+        return None
+    office = " ".join(words[:-1])
+    return (
+        office
+        if body_of(office) is not None or office.lower() in load_lexicon().by_phrase
+        else None
+    )
 
 
 def corpus_pass(
@@ -244,7 +334,7 @@ def corpus_pass(
     result.fused = fuse_events(events, info)
     result.fused_of = {eid: f.fused_id for f in result.fused for eid in f.event_ids}
     clock.lap("fusion")
-    mentions = entity_mentions(entities, events, claims, articles)
+    mentions = entity_mentions(entities, events, claims, articles, result.story_of)
     result.entities, assigned = canonical_entities(mentions)
     result.entity_of = {
         entities[mentions[i].row]["rowid"]: eid

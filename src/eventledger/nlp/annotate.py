@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
@@ -11,7 +12,12 @@ from eventledger.nlp.model import load_nlp
 from eventledger.records import Article, Entity, Sentence
 from eventledger.resolve.lexicon import load_lexicon
 
-BATCH_SIZE = 16
+BATCH_SIZE = 4
+# Characters parsed at once. The parser's and tagger's working memory grows with the
+# length of the text they are given, and a scraped page can hold 100k words: long texts
+# are parsed in pieces cut after blank lines and joined back into one Doc.
+MAX_PIECE = 20_000
+PARAGRAPH_END = re.compile(r"(?<=\n\n)")
 
 
 def parse(articles: list[Article]) -> Iterator[tuple[Article, Doc]]:
@@ -20,8 +26,25 @@ def parse(articles: list[Article]) -> Iterator[tuple[Article, Doc]]:
     if not articles:
         return
     nlp = load_nlp()
-    texts = (a.text for a in articles)
-    yield from zip(articles, nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True)
+    split = [pieces(a.text) for a in articles]
+    docs = nlp.pipe((p for parts in split for p in parts), batch_size=BATCH_SIZE)
+    for article, parts in zip(articles, split, strict=True):
+        done = [next(docs) for _ in parts]
+        yield article, done[0] if len(done) == 1 else Doc.from_docs(done, ensure_whitespace=False)
+
+
+def pieces(text: str) -> list[str]:
+    """The text cut after blank lines into pieces of at most MAX_PIECE characters (a
+    longer paragraph stays whole); joined, they are the text."""
+    if len(text) <= MAX_PIECE:
+        return [text]
+    out, current = [], ""
+    for part in PARAGRAPH_END.split(text):
+        if current and len(current) + len(part) > MAX_PIECE:
+            out.append(current)
+            current = ""
+        current += part
+    return [*out, current] if current else out
 
 
 def trimmed(span: Span) -> tuple[int, int]:

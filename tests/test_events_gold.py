@@ -86,3 +86,22 @@ def test_coordinated_nationalities_each_act():
     text = "Polish and Czech farmers protested outside the European Commission in Brussels on"
     text += " Tuesday against grain imports, police said."
     assert {"POL", "CZE"} <= {source for source, _ in dyads(text, "PROTEST")}
+
+
+def test_an_act_is_never_its_own_actor(seeds_run):
+    """ "Tuesday's military attack appeared to mark …": the attack is not the attacker;
+    the article's attacker stands in for it."""
+    attack = next(
+        e
+        for e in events_in(seeds_run, "Tuesday’s military attack appeared")
+        if e["type"] == "ASSAULT"
+    )
+    assert attack["source"]["country"] == "AZE"
+    assert "attack" not in attack["source"]["name"]
+
+
+def test_the_owner_of_an_act_is_its_actor():
+    text = "Syria's offensive killed dozens of people in Idlib on Monday, activists said."
+    events = process([text + "\n"]).events
+    attack = next(e for e in events if e.type == "ASSAULT")
+    assert (attack.source.name, attack.source.country) == ("Syria", "SYR")

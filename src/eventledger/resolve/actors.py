@@ -52,6 +52,15 @@ class Mentions:
 
 
 @cache
+def non_agents() -> frozenset[str]:
+    """Head lemmas that name an act or a state, not an actor (`data/non_agents.tsv`)."""
+    text = resources.files("eventledger.data").joinpath("non_agents.tsv").read_text("utf-8")
+    return frozenset(
+        ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")
+    )
+
+
+@cache
 def sector_words() -> list[tuple[re.Pattern, str]]:
     """(whole-word pattern, sector), longest words first; compiled once."""
     text = resources.files("eventledger.data").joinpath("sectors.tsv").read_text("utf-8")
@@ -103,6 +112,8 @@ def resolve(head: Token, mentions: Mentions | None = None) -> Actor | None:
     if head.pos_ == "PRON" or head.lower_ in PERSON_PRONOUNS | BODY_PRONOUNS:
         return _pronoun(head, mentions)
     span = phrase(head)
+    if head.lemma_.lower() in non_agents() and head.ent_type_ not in ("PERSON", "ORG"):
+        return _owner(head)
     country = body_sector = person_sector = None
     state = person = False
     for token in span:
@@ -147,6 +158,18 @@ def resolve(head: Token, mentions: Mentions | None = None) -> Actor | None:
     actor = Actor(span.text, country, sector)
     mentions.remember(actor, person)
     return actor
+
+
+def _owner(act: Token) -> Actor | None:
+    """The state or body an act belongs to ("Azerbaijan's offensive", "Moscow's
+    accusations"): the acts of nobody named ("the war in Ukraine") have no actor."""
+    for token in act.lefts:
+        entry = _entry(token)
+        if token.dep_ in ("poss", "compound", "amod") and entry and entry.kind != "person":
+            code = entry.actor or entry.country
+            if code:
+                return Actor(entry.name, code, entry.sector)
+    return None
 
 
 def _appositive(head: Token) -> Actor | None:

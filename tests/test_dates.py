@@ -167,6 +167,17 @@ def test_year_only_dct_keeps_only_honest_precision():
     assert one("Prices rose last year.", "2023", "year") == ("DATE", "2022", "year")
 
 
+def test_past_december_before_a_year_alone_is_the_year_before():
+    """An article of 2023 saying "since December" means December 2022 (it would have to
+    be written in December 2023 to mean that one); other months keep only a year."""
+    assert one("Since December, it has blocked the road.", "2023", "year") == (
+        "DATE",
+        "2022-12",
+        "month",
+    )
+    assert one("In March, talks failed.", "2023", "year")[2] == "year"
+
+
 def test_month_dct_keeps_month_precision():
     assert one("The talks were held on Tuesday.", "2023-09", "month") == (
         "DATE",

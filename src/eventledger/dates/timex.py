@@ -444,6 +444,8 @@ def lone_month(m: re.Match, ctx: Ctx) -> Res:
         y += mon < ref.month
     else:
         y -= mon > ref.month
+        if mon == 12 and ctx.used == "year":  # "since December" in an article of 2023:
+            return at(date(y, mon, 1), "month")  # December 2022, unless written in December
     return at(date(y, mon, 1), "month", needs="month")
 
 

@@ -3,6 +3,7 @@
     python bench/run.py                    # sizes 300 and 1000
     python bench/run.py --long             # adds 10k and 100k (hours on a laptop)
     python bench/run.py --sizes 50,100 --dask-size 50 --profile
+    python bench/run.py --sizes 10000 --no-dask --no-bare   # memory and throughput only
 
 Each size runs in a fresh process (so peak RSS is that size's own): the full pipeline
 (`eventledger.pipeline.run`, corpus stage included) into a new store, then a re-run on
@@ -140,7 +141,9 @@ def dask_runs(path: Path, work: Path, batch_size: int) -> dict:
     return out
 
 
-def one_size(size: int, shared: Path, batch_size: int, dask: bool, profile: bool) -> dict:
+def one_size(
+    size: int, shared: Path, batch_size: int, dask: bool, profile: bool, bare: bool = True
+) -> dict:
     """Everything measured for one size, in this (fresh) process."""
     from eventledger.nlp.model import load_nlp
 
@@ -156,8 +159,7 @@ def one_size(size: int, shared: Path, batch_size: int, dask: bool, profile: bool
         first = timed_run(path, work / "ledger.duckdb", batch_size)
         rss = peak_rss_mb()
         again = timed_run(path, work / "ledger.duckdb", batch_size)
-        texts = clean_texts(work / "ledger.duckdb")
-        bare = bare_pass(texts)
+        texts = clean_texts(work / "ledger.duckdb") if bare else None
         result = {
             "size": size,
             "articles": len(rows),
@@ -166,8 +168,9 @@ def one_size(size: int, shared: Path, batch_size: int, dask: bool, profile: bool
             "pipeline": first,
             "peak_rss_mb": round(rss),
             "rerun": again,
-            "bare_spacy": {**bare, "texts": len(texts)},
         }
+        if texts is not None:
+            result["bare_spacy"] = {**bare_pass(texts), "texts": len(texts)}
         result["figures"] = figures(result)
         if profile:  # a separate run: the profiler's overhead must not enter the figures
             from pyinstrument import Profiler
@@ -183,16 +186,21 @@ def one_size(size: int, shared: Path, batch_size: int, dask: bool, profile: bool
 
 
 def figures(r: dict) -> dict:
-    wall, bare = r["pipeline"]["wall_s"], r["bare_spacy"]["wall_s"]
-    return {
-        "ratio_wall": round(wall / bare, 3),
-        "ratio_cpu": round(r["pipeline"]["cpu_s"] / r["bare_spacy"]["cpu_s"], 3),
+    wall = r["pipeline"]["wall_s"]
+    out = {
         "articles_per_s": round(r["articles"] / wall, 2),
         "words_per_s": round(r["words"] / wall),
-        "bare_articles_per_s": round(r["bare_spacy"]["texts"] / bare, 2),
-        "bare_words_per_s": round(r["words"] / bare),
         "rerun_share": round(r["rerun"]["wall_s"] / wall, 4),
     }
+    if "bare_spacy" in r:
+        bare = r["bare_spacy"]["wall_s"]
+        out |= {
+            "ratio_wall": round(wall / bare, 3),
+            "ratio_cpu": round(r["pipeline"]["cpu_s"] / r["bare_spacy"]["cpu_s"], 3),
+            "bare_articles_per_s": round(r["bare_spacy"]["texts"] / bare, 2),
+            "bare_words_per_s": round(r["words"] / bare),
+        }
+    return out
 
 
 def growth(results: list[dict]) -> list[dict]:
@@ -208,13 +216,18 @@ def growth(results: list[dict]) -> list[dict]:
 
 def show(r: dict) -> None:
     f = r["figures"]
+    bare = (
+        f"bare pass {r['bare_spacy']['wall_s']:8.1f} s  {f['bare_articles_per_s']:6.2f} articles/s"
+        f"  {f['bare_words_per_s']:7,} words/s  (cpu {r['bare_spacy']['cpu_s']:.1f} s)\n"
+        f"ratio pipeline / bare spaCy: {f['ratio_wall']:.2f} wall, {f['ratio_cpu']:.2f} cpu\n"
+        if "bare_spacy" in r
+        else "bare pass skipped (--no-bare)\n"
+    )
     print(
         f"\n== {r['articles']} articles, {r['words']:,} words\n"
         f"pipeline  {r['pipeline']['wall_s']:8.1f} s  {f['articles_per_s']:6.2f} articles/s"
         f"  {f['words_per_s']:7,} words/s  (cpu {r['pipeline']['cpu_s']:.1f} s)\n"
-        f"bare pass {r['bare_spacy']['wall_s']:8.1f} s  {f['bare_articles_per_s']:6.2f} articles/s"
-        f"  {f['bare_words_per_s']:7,} words/s  (cpu {r['bare_spacy']['cpu_s']:.1f} s)\n"
-        f"ratio pipeline / bare spaCy: {f['ratio_wall']:.2f} wall, {f['ratio_cpu']:.2f} cpu\n"
+        f"{bare}"
         f"peak RSS {r['peak_rss_mb']} MB; model load {r['model_load_s']} s\n"
         f"per stage (s): {r['pipeline']['stage_s']}\n"
         f"re-run unchanged: {r['rerun']['wall_s']} s = {100 * f['rerun_share']:.1f}% of the first"
@@ -234,6 +247,7 @@ def measure(size: int, args: argparse.Namespace, dask: bool, profile: bool) -> d
     cmd += ["--shared", str(args.shared)]
     cmd += ["--profile"] if profile else []
     cmd += ["--with-dask"] if dask else []
+    cmd += ["--no-bare"] if args.no_bare else []
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"size {size} failed:\n{done.stderr[-3000:]}")
@@ -247,13 +261,16 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--dask-size", type=int, default=None, help="articles for 1 vs 2 workers")
     ap.add_argument("--no-dask", action="store_true", help="skip the Dask comparison")
+    ap.add_argument("--no-bare", action="store_true", help="skip the bare spaCy pass (no ratio)")
     ap.add_argument("--profile", action="store_true", help="also a pyinstrument run, smallest size")
     ap.add_argument("--shared", type=Path, default=SHARED)
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child: measure one size
     ap.add_argument("--with-dask", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
-        r = one_size(args.one, args.shared, args.batch_size, args.with_dask, args.profile)
+        r = one_size(
+            args.one, args.shared, args.batch_size, args.with_dask, args.profile, not args.no_bare
+        )
         print(json.dumps(r))
         return
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else list(DEFAULT_SIZES)

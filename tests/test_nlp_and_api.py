@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import SEEDS
 
 import eventledger
@@ -16,13 +17,18 @@ def test_countries_and_places_are_never_people():
     assert labels["Kremlin"] == "ORG"
 
 
-def test_indexed_attribute_ruler_matches_spacys():
-    """The table-driven attribute ruler must annotate exactly as spaCy's own."""
+@pytest.mark.parametrize("memo_limit", [200_000, 50])
+def test_indexed_attribute_ruler_matches_spacys(memo_limit, monkeypatch):
+    """The table-driven attribute ruler must annotate exactly as spaCy's own, also when
+    its memo keeps being emptied (as on a large corpus), and the memo stays bounded."""
     import numpy as np
     import spacy
     from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, TAG
 
+    from eventledger.nlp import model
     from eventledger.nlp.model import MODEL, IndexedAttributeRuler
+
+    monkeypatch.setattr(model, "MEMO_LIMIT", memo_limit)
 
     nlp = spacy.load(MODEL, disable=["ner", "lemmatizer"])
     ruler = nlp.get_pipe("attribute_ruler")
@@ -33,6 +39,7 @@ def test_indexed_attribute_ruler_matches_spacys():
     for doc in nlp.pipe(texts, disable=["attribute_ruler"]):
         expected, ours = ruler(doc.copy()), indexed(doc.copy())
         assert np.array_equal(expected.to_array(columns), ours.to_array(columns))
+    assert len(indexed.memo) <= memo_limit
 
 
 def test_model_loaded_once_per_process():

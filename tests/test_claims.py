@@ -121,10 +121,43 @@ def test_polnear_attribution_floor():
     from eventledger.evaluate.polnear import run_polnear
 
     result = run_polnear(SHARED)
-    # regression floors: measured 0.559 (rules) and 0.719 (CRF cues); the target is
-    # result["floor"] = 0.75, not reached yet (see the README's figures)
-    assert result["rules"]["attribution"]["f1"] >= 0.54
-    assert result["attribution_f1"] >= 0.70
+    # regression floors: measured 0.569 (rules) and 0.732 (CRF cues, marginals >= 0.5); the
+    # issue's target is result["floor"] = 0.75, not reached yet (see the README's figures)
+    assert result["rules"]["attribution"]["f1"] >= 0.55
+    assert result["attribution_f1"] >= 0.72
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source", "content"),
+    [
+        # a passive cue with an agent: the agent speaks of the subject
+        ("His views were echoed by a number of tax experts.", "echoed", "number", "His views"),
+        # feelings count in PolNeAR: a passive or adjectival cue's subject holds them
+        (
+            "Protesters were frustrated that the police released no videos.",
+            "frustrated",
+            "Protesters",
+            "that the police released no videos",
+        ),
+        ("Many Democrats are afraid that turnout will be low.", "afraid", "Many Democrats", "low"),
+        # a verdict: what the cue calls it
+        ("The Europeans derided the deal as toothless.", "derided", "Europeans", "toothless"),
+        # a participle speaks for the noun it describes
+        ("Reporters quoted a tweet attacking the senator.", "attacking", "tweet", "the senator"),
+        # a cue alone in its sentence speaks of the neighbouring one
+        ("The governor added:\n\nThe bridge will open next year.", "added", "governor", "bridge"),
+        ("“The bridge will open next year.”\n\nThe governor said.", "said", "governor", "bridge"),
+    ],
+)
+def test_polnear_frames_find_source_and_content_around_a_tagged_cue(text, cue, source, content):
+    from eventledger.evaluate.polnear import crf_cue, predicted
+
+    doc = load_nlp()(text)
+    tagged = {t.i for t in doc if t.text == cue or t.text == "by"}
+    (found,) = predicted(doc, crf_cue(tagged), tagged)
+    assert text[slice(*found.cue[0])].startswith(cue)
+    assert any(source in text[s:e] for s, e in found.source)
+    assert any(content in text[s:e] for s, e in found.content)
 
 
 def test_troop_presence_armenia_denies_is_contested_by_azerbaijan(seeds_run):

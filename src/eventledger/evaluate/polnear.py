@@ -25,10 +25,19 @@ parse, lexicon and quote features, `data/models/attribution_cues.crfsuite`; its 
 and content come from the same parse rules). Both models are built by
 `bench/train_attribution.py` from the train split and chosen on dev. The suite's metric
 is the `crf` figure (the best on dev).
+
+The CRF is decoded as `data/models/attribution_cues.json` says (written by the same
+script): a token is a cue when its cue marginal reaches `threshold` (Viterbi when null),
+which trades some precision for the recall Viterbi left out. Around a tagged cue the
+suite adds what PolNeAR annotates and the pipeline's claims need not: feelings and
+intentions ("were frustrated that", "are afraid that"), the subject of a passive cue,
+a participle's noun, a cue alone in its sentence speaking of the neighbouring one, and
+PolNeAR's one role per token (a cue inside another attribution's content is dropped).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -45,7 +54,7 @@ from eventledger.extract.claims import (
     quote_regions,
     reporting_cue,
 )
-from eventledger.extract.parse_helpers import child, reporting_match
+from eventledger.extract.parse_helpers import child, reporting_match, subject
 from eventledger.nlp.model import load_nlp
 from eventledger.resolve.actors import phrase
 
@@ -203,12 +212,26 @@ def tagger() -> pycrfsuite.Tagger | None:
     return found
 
 
-def crf_tags(doc: Doc, model: pycrfsuite.Tagger, cues: dict[str, str]) -> set[int]:
-    """Indices of the tokens the CRF tags as part of a cue."""
+@cache
+def settings() -> dict:
+    """How the shipped CRF was chosen and is decoded (`attribution_cues.json`, written by
+    `bench/train_attribution.py`): `threshold` on a token's cue marginal, null for Viterbi."""
+    path = resources.files("eventledger.data").joinpath("models/attribution_cues.json")
+    return json.loads(path.read_text("utf-8")) if path.is_file() else {}
+
+
+def crf_tags(
+    doc: Doc, model: pycrfsuite.Tagger, cues: dict[str, str], threshold: float | None = None
+) -> set[int]:
+    """Indices of the tokens the CRF tags as part of a cue: the Viterbi labels, or with a
+    threshold every token whose cue marginal reaches it (recall was the CRF's weak side)."""
     tagged = set()
     for sent, rows in zip(doc.sents, cue_features(doc, cues), strict=True):
         labels = model.tag(rows)
-        tagged |= {t.i for t, label in zip(sent, labels, strict=True) if label == "C"}
+        if threshold is None:
+            tagged |= {t.i for t, label in zip(sent, labels, strict=True) if label == "C"}
+        else:
+            tagged |= {t.i for k, t in enumerate(sent) if model.marginal("C", k) >= threshold}
     return tagged
 
 
@@ -218,6 +241,8 @@ def crf_cue(tagged: set[int]) -> CueRule:
     def rule(token: Token) -> tuple[str, str] | None:
         if token.i not in tagged or token.lower_ == "according":
             return None
+        if token.pos_ == "ADJ" and token.dep_ == "acomp":  # "were afraid that ..."
+            return token.lemma_.lower(), "other"
         if token.pos_ not in ("VERB", "NOUN") or token.head.i in tagged and token.pos_ != "VERB":
             return None
         found = reporting_match(token)
@@ -253,11 +278,57 @@ def predicted(
                 [(doc[frame.cue.i].idx, doc[end - 1].idx + len(doc[end - 1]))],
                 (_content(frame)),
             )
-        if not content:
-            frame.content = _fallback_content(frame, end)
+        pinned = _pinned_content(frame, end)
+        if pinned or not content:
+            frame.content = pinned or _fallback_content(frame, end)
             content = _content(frame)
-        out.append(Attribution(cue, _source_spans(frame), content))
-    return out
+        out.append((frame, Attribution(cue, _source_spans(frame), content)))
+    return _univocal(out)
+
+
+def _univocal(found: list[tuple[Frame, Attribution]]) -> list[Attribution]:
+    """PolNeAR gives each token one role, so a cue inside another attribution's content
+    is part of what was said, not an attribution of its own."""
+    kept: list[tuple[Frame, Attribution]] = []
+    for frame, attribution in sorted(found, key=lambda pair: -len(pair[0].content)):
+        if not any(frame.cue.i in outer.content for outer, _ in kept):
+            kept.append((frame, attribution))
+    return [attribution for frame, attribution in sorted(kept, key=lambda p: p[0].cue.i)]
+
+
+def _pinned_content(frame: Frame, end: int) -> set[int]:
+    """What was said when the parse names it outside the complement: the subject of a
+    passive cue with an agent ("his views were echoed by experts"), the "as" of a verdict
+    ("derided the deal as toothless"), or the relative pronoun a cue takes as object
+    ("what he always knew", "which he pointed to as ...") with whatever hangs on the cue
+    phrase to its right."""
+    cue = frame.cue
+    passive = child(cue, "nsubjpass")
+    if passive is not None and child(cue, "agent") is not None:
+        return _subtree_of(passive)
+    as_ = next((c for c in cue.rights if c.dep_ == "prep" and c.lower_ == "as"), None)
+    if as_ is not None and child(cue, "dobj") is not None:  # "derided the deal as toothless"
+        return _subtree_of(as_)
+    relative = next(
+        (
+            c
+            for t in cue.doc[cue.i : end]
+            for c in t.children
+            if c.dep_ in ("dobj", "pobj")
+            and (c.tag_ in ("WP", "WDT") or c.lower_ == "that")
+            and c.i < cue.i
+        ),
+        None,
+    )
+    if relative is None:
+        return set()
+    rest = {
+        i
+        for c in cue.children
+        if c.i >= end and c.dep_ not in ("punct", "cc", "conj", "advcl", "npadvmod")
+        for i in _subtree_of(c)
+    }
+    return {relative.i} | rest
 
 
 def _fallback_content(frame: Frame, end: int) -> set[int]:
@@ -269,12 +340,28 @@ def _fallback_content(frame: Frame, end: int) -> set[int]:
     if passive is not None:
         return _subtree_of(passive)
     source = _subtree_of(frame.source) if frame.source is not None else set()
-    return {
+    right = {
         i
         for c in cue.children
         if c.i >= end and c.dep_ not in ("punct", "cc", "conj", "advcl", "npadvmod")
         for i in _subtree_of(c)
     } - source
+    return right or _neighbour_sentence(frame, end, source)
+
+
+def _neighbour_sentence(frame: Frame, end: int, source: set[int]) -> set[int]:
+    """A cue whose sentence holds nothing else speaks of a neighbour: "X added:" the next
+    sentence, "“...” | Trump said." the previous one."""
+    sent, doc = frame.cue.sent, frame.cue.doc
+    words = [t for t in sent if not (t.is_space or t.is_punct)]
+    if any(t.i not in source and not frame.cue.i <= t.i < end for t in words):
+        return set()
+    after = [t for t in doc[end : sent.end] if not t.is_space]
+    if after and after[0].text == ":" and sent.end < len(doc):
+        return {t.i for t in doc[sent.end].sent if not t.is_space}
+    if sent.start > 0:
+        return {t.i for t in doc[sent.start - 1].sent if not t.is_space}
+    return set()
 
 
 def _subtree_of(token: Token) -> set[int]:
@@ -284,17 +371,39 @@ def _subtree_of(token: Token) -> set[int]:
 def _cue_spans(frame: Frame) -> Spans:
     words = len(frame.verb.split())
     cue = frame.cue
-    return [(cue.idx, cue.doc[min(cue.i + words, len(cue.doc)) - 1].idx + 1)]
+    last = cue.doc[min(cue.i + words, len(cue.doc)) - 1]
+    return [(cue.idx, last.idx + len(last))]
 
 
 def _source_spans(frame: Frame) -> Spans:
     """The source phrase; PolNeAR marks a relative pronoun ("who said") where claims take
     its antecedent."""
-    if frame.source is None:
+    source = frame.source or _missing_source(frame)
+    if source is None:
         return []
-    relative = next((c for c in frame.cue.children if c.tag_ in ("WP", "WDT")), None)
-    span = phrase(relative or frame.source)
+    relative = next(
+        (c for c in frame.cue.children if c.tag_ in ("WP", "WDT") and c.dep_ == "nsubj"), None
+    )
+    span = phrase(relative or source)
     return [(span.start_char, span.end_char)]
+
+
+def _missing_source(frame: Frame) -> Token | None:
+    """A source the cue's subject does not give. PolNeAR counts feelings as attributions,
+    so a passive cue's subject holds them ("protesters were frustrated that ..."); a
+    participle has no subject of its own: "a tweet attacking X" is the tweet's, "despite
+    admitting that ..." is said by the subject of the clause it hangs on."""
+    cue = frame.cue
+    passive = child(cue, "nsubjpass")
+    if passive is not None and passive.i not in frame.content and child(cue, "agent") is None:
+        return passive
+    if cue.dep_ == "acomp":
+        return subject(cue.head)
+    if cue.tag_ not in ("VBG", "VBN") or cue.dep_ not in ("acl", "pcomp"):
+        return None
+    if cue.dep_ == "acl":
+        return cue.head if cue.tag_ == "VBG" and cue.head.pos_ in ("NOUN", "PROPN") else None
+    return subject(cue.head.head)
 
 
 def _content(frame: Frame) -> Spans:
@@ -347,7 +456,11 @@ def evaluate(shared: Path, split: str = "test") -> dict:
         "lexicon": lambda doc: (lexicon_cue(cues), frozenset()),
     }
     if tagger() is not None:
-        systems["crf"] = lambda doc: (crf_cue(tags := crf_tags(doc, tagger(), cues)), tags)
+        threshold = settings().get("threshold")
+        systems["crf"] = lambda doc: (
+            crf_cue(tags := crf_tags(doc, tagger(), cues, threshold)),
+            tags,
+        )
     result: dict = {"split": split, "articles": len(data)}
     for name, system in systems.items():
         pairs = [

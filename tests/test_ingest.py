@@ -88,3 +88,22 @@ def test_samples_demo_corpus(tmp_path):
     assert read_jsonl(out / "events.jsonl") and read_jsonl(out / "claims.jsonl")
     report = json.loads((out / "report.json").read_text())
     assert report["new_articles"] == len(articles)
+
+
+def test_jsonl_is_read_line_by_line(tmp_path):
+    """A JSONL corpus streams: a BOM, CRLF endings, a U+2028 inside a string (valid
+    JSON, and a line break to `str.splitlines`) and a broken line each behave."""
+    rows = [
+        {"text": "Shelling resumed\u2028overnight in the city.", "published": "2024-05-01"},
+        {"text": "Talks resumed in Doha."},
+    ]
+    lines = [json.dumps(r, ensure_ascii=False).encode() for r in rows] + [b"{not json"]
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + b"\r\n".join(lines) + b"\r\n")
+    found = list(read_inputs([str(path)]))
+    docs = [d for d in found if isinstance(d, Document)]
+    assert [d.meta["text"] for d in docs] == [r["text"] for r in rows]
+    assert docs[0].meta["published"] == "2024-05-01"
+    assert [(p.source_path, p.reason) for p in found if not isinstance(p, Document)] == [
+        (f"{path}:3", "invalid JSON line")
+    ]

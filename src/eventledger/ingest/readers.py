@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from eventledger.ingest.decode import DecodeError, decode
+from eventledger.ingest.decode import DecodeError, decode, looks_binary
 from eventledger.records import Document, Problem
 
 FORMATS = {
@@ -94,35 +94,57 @@ def _sidecars(files: list[Path], explicit: str | None) -> tuple[dict[str, dict],
     return table, problems
 
 
-def _rows(path: Path, fmt: str, text: str) -> Iterator[Document | Problem]:
-    """One Document per JSONL line / CSV row with a non-empty `text`."""
-    if fmt == "jsonl":
-        items = []
-        for n, line in enumerate(text.splitlines(), 1):
+def _jsonl(path: Path) -> Iterator[Document | Problem]:
+    """One Document per JSONL line with a non-empty `text`, read a line at a time, so a
+    corpus file of any size costs the memory of one line."""
+    noted = False
+    with path.open("rb") as lines:
+        head = lines.read(8192)
+        if not head.strip() and not lines.read(1):
+            yield Problem(str(path), "empty file")
+            return
+        if looks_binary(head):
+            yield Problem(str(path), "binary content, not text")
+            return
+        lines.seek(0)
+        for n, line in enumerate(lines, 1):
+            line = line.rstrip(b"\r\n").removeprefix(b"\xef\xbb\xbf" if n == 1 else b"")
             if not line.strip():
                 continue
             try:
-                items.append((n, json.loads(line), line))
-            except json.JSONDecodeError:
+                text, note = decode(line)
+                row = json.loads(text)
+            except (DecodeError, json.JSONDecodeError):
                 yield Problem(f"{path}:{n}", "invalid JSON line")
-    else:
-        try:
-            reader = csv.DictReader(io.StringIO(text))
-            items = [(n, row, json.dumps(row, sort_keys=True)) for n, row in enumerate(reader, 2)]
-        except csv.Error as exc:
-            yield Problem(str(path), f"unreadable CSV: {exc}")
-            return
-        if reader.fieldnames and "text" not in reader.fieldnames:
-            yield Problem(str(path), "CSV has no 'text' column")
-            return
+                continue
+            if note and not noted:  # said once per file
+                noted = True
+                yield Problem(str(path), note, kind="note")
+            yield _document(path, n, row, text, "jsonl")
+
+
+def _csv(path: Path, text: str) -> Iterator[Document | Problem]:
+    """One Document per CSV row with a non-empty `text`."""
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        items = [(n, row, json.dumps(row, sort_keys=True)) for n, row in enumerate(reader, 2)]
+    except csv.Error as exc:
+        yield Problem(str(path), f"unreadable CSV: {exc}")
+        return
+    if reader.fieldnames and "text" not in reader.fieldnames:
+        yield Problem(str(path), "CSV has no 'text' column")
+        return
     for n, row, raw in items:
-        if not isinstance(row, dict) or not str(row.get("text") or "").strip():
-            yield Problem(f"{path}:{n}", "record has no 'text'")
-            continue
-        meta = {k: str(row[k]) for k in ROW_FIELDS if row.get(k)}
-        meta["text"] = str(row["text"])
-        raw_bytes = raw.encode("utf-8")
-        yield Document(f"{path}:{n}", raw_bytes, fmt, meta, content_id(raw_bytes))
+        yield _document(path, n, row, raw, "csv")
+
+
+def _document(path: Path, n: int, row: object, raw: str, fmt: str) -> Document | Problem:
+    if not isinstance(row, dict) or not str(row.get("text") or "").strip():
+        return Problem(f"{path}:{n}", "record has no 'text'")
+    meta = {k: str(row[k]) for k in ROW_FIELDS if row.get(k)}
+    meta["text"] = str(row["text"])
+    raw_bytes = raw.encode("utf-8")
+    return Document(f"{path}:{n}", raw_bytes, fmt, meta, content_id(raw_bytes))
 
 
 def read_inputs(
@@ -155,11 +177,14 @@ def read_inputs(
                     f"{max_bytes / 1e6:.1f} MB limit (--max-bytes)",
                 )
                 continue
+            if fmt == "jsonl":
+                yield from _records(_jsonl(path), max_bytes)
+                continue
             raw = path.read_bytes()
         except OSError as exc:
             yield Problem(str(path), f"unreadable: {exc.strerror or exc}")
             continue
-        if fmt in ("jsonl", "csv"):
+        if fmt == "csv":
             try:
                 text, note = decode(raw)
             except DecodeError as exc:
@@ -167,13 +192,17 @@ def read_inputs(
                 continue
             if note:
                 yield Problem(str(path), note, kind="note")
-            for item in _rows(path, fmt, text):
-                if isinstance(item, Document) and len(item.raw) > max_bytes:
-                    item = Problem(item.source_path, "record too large (--max-bytes)")
-                yield item
+            yield from _records(_csv(path, text), max_bytes)
             continue
         meta = dict(sidecar.get(str(path.resolve()), {}))
         yield Document(_display(path), raw, fmt, meta, content_id(raw))
+
+
+def _records(items: Iterator[Document | Problem], max_bytes: int) -> Iterator[Document | Problem]:
+    for item in items:
+        if isinstance(item, Document) and len(item.raw) > max_bytes:
+            item = Problem(item.source_path, "record too large (--max-bytes)")
+        yield item
 
 
 def _display(path: Path) -> str:

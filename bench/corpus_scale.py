@@ -14,15 +14,19 @@ CPU seconds are printed too: on a shared machine they are the steadier figure.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
 import random
 import re
 import resource
+import subprocess
+import sys
 import tarfile
 import time
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 
 from eventledger.fuse.corpus import corpus_pass
@@ -91,6 +95,12 @@ def spelled(name: str, rng: random.Random) -> str:
     return name
 
 
+@cache
+def actor(country: str, role: str) -> dict:
+    """One shared dict per actor, as the store's reader shares identical actor JSON."""
+    return {"name": country, "country": country, "sector": "GOV" if role == "s" else None}
+
+
 def synthesize(n: int, seed: int = 0) -> tuple[list[dict], list[dict], list[dict]]:
     rng = random.Random(seed)
     pools = topics()
@@ -117,15 +127,15 @@ def synthesize(n: int, seed: int = 0) -> tuple[list[dict], list[dict], list[dict
             }
         )
         for e in range(25):
-            src, tgt = rng.sample(COUNTRIES, 2)
+            src, tgt = (actor(c, r) for c, r in zip(rng.sample(COUNTRIES, 2), "st", strict=True))
             when = day - timedelta(days=rng.randrange(3))
             events.append(
                 {
                     "event_id": f"{aid}-e{e}",
                     "article_id": aid,
                     "type": rng.choice(TYPES),
-                    "source": {"name": src, "country": src, "sector": "GOV"},
-                    "target": {"name": tgt, "country": tgt, "sector": None},
+                    "source": src,
+                    "target": tgt,
                     "date": when.isoformat(),
                     "date_precision": "day",
                     "status": "reported",
@@ -159,39 +169,80 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def measure(n: int, rate: float) -> dict:
+    """One size, in this process: inputs, then `corpus_pass` as the store's stage runs it."""
+    articles, events, entities = synthesize(n)
+    inputs_mb = rss_mb()
+    gc.freeze()  # the inputs live throughout: the collector need not walk them again
+    t, cpu = time.perf_counter(), time.process_time()
+    result = corpus_pass(articles, events, [], entities, compact=True)
+    seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
+    gc.unfreeze()
+    pipeline = n / rate
+    steps = result.timings
+    return {
+        "articles": n,
+        "events": len(events),
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
+        "per_article_ms": round(1000 * seconds / n, 3),
+        "steps": steps,
+        "duplicates": len(result.duplicates),
+        "stories": len(result.stories),
+        "fused": len(result.fused),
+        "inputs_rss_mb": round(inputs_mb),
+        "peak_rss_mb": round(peak_rss_mb()),
+        "pipeline_seconds_at_rate": round(pipeline),
+        "dedup_fusion_share": round((steps["duplicates"] + steps["fusion"]) / pipeline, 4),
+        "corpus_share": round(seconds / pipeline, 4),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument(
+        "--pipeline-rate",
+        type=float,
+        default=3.0,
+        help="articles/s of the whole pipeline on 2 cores, as measured by bench/run.py",
+    )
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # one size, JSON out
     args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(args.one, args.pipeline_rate)))
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = []
-    for n in sizes:
-        articles, events, entities = synthesize(n)
-        t, cpu = time.perf_counter(), time.process_time()
-        result = corpus_pass(articles, events, [], entities)
-        seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
-        row = {
-            "articles": n,
-            "events": len(events),
-            "seconds": round(seconds, 2),
-            "cpu_seconds": round(cpu, 2),
-            "per_article_ms": round(1000 * seconds / n, 3),
-            "steps": result.timings,
-            "duplicates": len(result.duplicates),
-            "stories": len(result.stories),
-            "fused": len(result.fused),
-            "peak_rss_mb": round(peak_rss_mb()),
-        }
+    for n in sizes:  # each size in a fresh process, so its peak RSS is its own
+        command = [sys.executable, __file__, "--one", str(n)]
+        command += ["--pipeline-rate", str(args.pipeline_rate)]
+        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        row = json.loads(out.splitlines()[-1])
         rows.append(row)
         print(json.dumps(row))
+        print(
+            f"{n} articles: {row['seconds']} s ({row['cpu_seconds']} s CPU), peak RSS"
+            f" {row['peak_rss_mb']} MB ({row['inputs_rss_mb']} MB after building the inputs);"
+            f" dedup + fusion {100 * row['dedup_fusion_share']:.2f}% and the whole corpus"
+            f" stage {100 * row['corpus_share']:.2f}% of the pipeline's"
+            f" {row['pipeline_seconds_at_rate']} s at {args.pipeline_rate} articles/s"
+        )
     for a, b in zip(rows, rows[1:], strict=False):
         size = math.log(b["articles"] / a["articles"])
         growth = math.log(b["seconds"] / a["seconds"]) / size
         cpu = math.log(b["cpu_seconds"] / a["cpu_seconds"]) / size
+        memory = math.log(b["peak_rss_mb"] / a["peak_rss_mb"]) / size
         b["growth_exponent"], b["cpu_growth_exponent"] = round(growth, 3), round(cpu, 3)
+        b["peak_rss_growth_exponent"] = round(memory, 3)
         print(
             f"{a['articles']} -> {b['articles']} articles: time grows as n^{growth:.2f}"
-            f" (CPU time n^{cpu:.2f})"
+            f" (CPU time n^{cpu:.2f}), peak RSS as n^{memory:.2f}"
         )
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"corpus_scale-{'-'.join(map(str, sizes))}.json"

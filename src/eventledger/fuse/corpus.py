@@ -5,30 +5,40 @@ stories, dates undated articles from their story (and their events with them), f
 event mentions and joins entity spellings, then rewrites the corpus tables in one
 transaction. It is cheap next to parsing (LSH and blocking keep it sub-quadratic), so it
 simply runs again over the whole store after every run, and its answers always reflect
-everything stored.
+everything stored. Per-article work (MinHash signatures, word counts) is cached in the
+store (`article_cache`), so a run that adds a few articles recomputes only theirs, and the
+fused events of a store's corpus are kept as Arrow rows (`FusedRows`), not records.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
 from time import perf_counter
 
-from eventledger.fuse.dedup import Text, near_duplicates
+import numpy as np
+
+from eventledger.fuse.dedup import NUM_PERM, Shingler, Text, article_signature, near_duplicates
 from eventledger.fuse.entities import Mention, body_of, canonical_entities
-from eventledger.fuse.events import ArticleInfo, fuse_events
+from eventledger.fuse.events import ArticleInfo, fused_events
 from eventledger.fuse.mentions import Person, body_mentions, known_names, person_mentions
 from eventledger.fuse.redate import corpus_dates, redate_events
 from eventledger.fuse.rewrites import is_rewrite
-from eventledger.fuse.stories import StoryText, group_stories
+from eventledger.fuse.stories import StoryText, Terms, group_stories, term_counts
 from eventledger.records import BatchResult, CanonicalEntity, FusedEvent, Story
 from eventledger.resolve.lexicon import load_lexicon
+from eventledger.store.duck import FusedRows
 
 PERSONISH_NORP = "PERSON?"
 BACK_REFERENCE = {"he", "she", "the", "its"}  # "he said", "the ministry added"
 STATEMENT = re.compile(r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))The statement\b", re.M)
 STATEMENT_REACH = 600
+FUSED_CHUNK = 50_000
 
 
 @dataclass
@@ -36,13 +46,14 @@ class CorpusResult:
     duplicates: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (of, kind)
     story_of: dict[str, str] = field(default_factory=dict)
     stories: list[Story] = field(default_factory=list)
-    fused: list[FusedEvent] = field(default_factory=list)
+    fused: list[FusedEvent] | FusedRows = field(default_factory=list)
     fused_of: dict[str, str] = field(default_factory=dict)  # event id -> fused id
     entities: list[CanonicalEntity] = field(default_factory=list)
     entity_of: dict[int, str] = field(default_factory=dict)  # entities rowid -> entity id
     published: dict[str, tuple[str, str]] = field(default_factory=dict)  # from the corpus
     event_dates: list[dict] = field(default_factory=list)  # events dated anew
     timings: dict[str, float] = field(default_factory=dict)
+    cache: list[dict] = field(default_factory=list)  # per-article work for the next pass
 
 
 def rank(article: dict) -> tuple:
@@ -50,9 +61,41 @@ def rank(article: dict) -> tuple:
     return (article.get("published") or "~", -len(article["text"]), article["article_id"])
 
 
-def find_duplicates(articles: list[dict]) -> dict[str, tuple[str, str]]:
+def find_duplicates(
+    articles: list[dict], cache: dict[str, dict] | None = None
+) -> dict[str, tuple[str, str]]:
+    """Copies, from each article's cached MinHash signature (`minhash`, bytes) where it
+    has one; the signatures computed anew go into `cache` by article id."""
     texts = [Text(a["article_id"], a["text"], rank(a)) for a in articles]
-    return {copy: (original, "copy") for copy, original in near_duplicates(texts).items()}
+    shingle = Shingler()
+    sigs = np.zeros((len(texts), NUM_PERM), dtype=np.uint32)
+    for k, a in enumerate(articles):
+        if a.get("minhash") is not None:
+            sigs[k] = np.frombuffer(a.pop("minhash"), dtype=np.uint32)
+        else:
+            sigs[k] = article_signature(a["text"], shingle)
+            if cache is not None:
+                cache.setdefault(a["article_id"], {})["minhash"] = sigs[k].tobytes()
+    found = near_duplicates(texts, sigs, shingle)
+    return {copy: (original, "copy") for copy, original in found.items()}
+
+
+def article_terms(article: dict, cache: dict[str, dict]) -> dict[str, int]:
+    """The article's word counts for stories, cached (`terms`, JSON) or counted anew."""
+    if article.get("terms") is not None:
+        return json.loads(article.pop("terms"))
+    counts = term_counts(f"{article.get('title') or ''}\n{article['text']}")
+    cache.setdefault(article["article_id"], {})["terms"] = json.dumps(counts)
+    return counts
+
+
+@cache
+def cache_version() -> str:
+    """Cached per-article work is valid while the code that made it is unchanged."""
+    digest = hashlib.sha1()
+    for name in ("minhash.py", "dedup.py", "stories.py"):
+        digest.update(Path(__file__).with_name(name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def event_signatures(events: list[dict]) -> dict[str, set[tuple]]:
@@ -276,24 +319,29 @@ def title_body(title: str) -> str | None:
 
 
 def corpus_pass(
-    articles: list[dict], events: list[dict], claims: list[dict], entities: list[dict]
+    articles: list[dict],
+    events: list[dict],
+    claims: list[dict],
+    entities: list[dict],
+    compact: bool = False,
 ) -> CorpusResult:
-    """`articles` are the coded (English) articles with their clean text."""
+    """`articles` are the coded (English) articles with their clean text. `compact`:
+    keep the fused events as store rows (`FusedRows`), for a store's whole corpus."""
     result = CorpusResult()
     clock = Clock(result.timings)
-    result.duplicates = find_duplicates(articles)
+    fresh: dict[str, dict] = {}  # per-article work done anew, to cache
+    result.duplicates = find_duplicates(articles, fresh)
     clock.lap("duplicates")
-    items = [
-        StoryText(
-            a["article_id"],
-            f"{a.get('title') or ''}\n{a['text']}",
-            a.get("published"),
-            a.get("published_precision"),
-            result.duplicates.get(a["article_id"], (None,))[0],
-        )
-        for a in articles
-    ]
-    result.story_of = group_stories(items)
+    items, terms = [], Terms()
+    for a in articles:
+        original = result.duplicates.get(a["article_id"], (None,))[0]
+        published, precision = a.get("published"), a.get("published_precision")
+        items.append(StoryText(a["article_id"], published, precision, original))
+        terms.add(article_terms(a, fresh))
+    result.story_of = group_stories(items, terms)
+    del items, terms
+    version = cache_version()
+    result.cache = [{"article_id": a, "version": version, **c} for a, c in fresh.items()]
     clock.lap("stories")
     signatures = event_signatures(events)
     result.duplicates.update(
@@ -331,8 +379,18 @@ def corpus_pass(
         )
         for a in articles
     }
-    result.fused = fuse_events(events, info)
-    result.fused_of = {eid: f.fused_id for f in result.fused for eid in f.event_ids}
+    result.fused = FusedRows() if compact else []
+    chunk: list[FusedEvent] = []
+    for fused in fused_events(events, info):
+        result.fused_of.update(dict.fromkeys(fused.event_ids, fused.fused_id))
+        chunk.append(fused)
+        if compact and len(chunk) == FUSED_CHUNK:
+            result.fused.add(chunk)
+            chunk = []
+    if compact:
+        result.fused.add(chunk)
+    else:
+        result.fused = chunk
     clock.lap("fusion")
     mentions = entity_mentions(entities, events, claims, articles, result.story_of)
     result.entities, assigned = canonical_entities(mentions)
@@ -359,7 +417,7 @@ class Clock:
 
 def corpus_stage(store) -> CorpusResult:
     """Run the corpus pass over everything stored and write its answers back."""
-    result = corpus_pass(*store.corpus_inputs())
+    result = corpus_pass(*store.corpus_inputs(cache_version()), compact=True)
     store.write_corpus(result)
     return result
 

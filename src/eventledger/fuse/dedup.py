@@ -1,24 +1,31 @@
 """Near-duplicate articles: the same text re-published with other junk around it, or
 lightly edited.
 
-MinHash LSH (datasketch) over word 3-grams finds candidates at a low Jaccard threshold:
-a reprint with 10-30% of its words changed keeps only 30-50% of its 3-grams, so its
-Jaccard with the original can fall near 0.2. Each candidate is then confirmed exactly:
-the share of the shorter text's 3-grams found in the longer one (containment), which is
-near zero for independent reports of the same story.
+MinHash LSH over word 3-grams finds candidates at a low Jaccard threshold: a reprint
+with 10-30% of its words changed keeps only 30-50% of its 3-grams, so its Jaccard with
+the original can fall near 0.2. Each candidate is then confirmed exactly: the share of
+the shorter text's 3-grams found in the longer one (containment), which is near zero
+for independent reports of the same story.
+
+The 3-grams are hashed once into sorted uint64 arrays (`minhash.py`); only the
+signatures (512 bytes an article, cacheable in the store) are held for the whole
+corpus, and the 3-grams are hashed again only for the few pairs left to confirm.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from datasketch import MinHash, MinHashLSH
+import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from eventledger.fuse.minhash import WordHashes, candidate_pairs, gram_hashes, signature
+
 NUM_PERM = 128
-LSH_THRESHOLD = 0.1
-LSH_WEIGHTS = (0.2, 0.8)  # (false positive, false negative): candidates are confirmed anyway
+BANDS = 27  # one permutation a band: what datasketch's MinHashLSH picks for threshold 0.1
+#             with weights (0.2, 0.8), false negatives weighted high (candidates are confirmed)
 MIN_JACCARD = 0.08  # estimated from the signatures, before the exact check
 CONTAINMENT = 0.25
 MIN_SHINGLES = 8
@@ -32,46 +39,73 @@ class Text:
     rank: tuple  # lower ranks are originals: (published or "~", -length, article_id)
 
 
-def shingles(text: str, n: int = 3) -> set[str]:
-    """Word n-grams, but not those made only of stop words ("one of the"): every
-    article of a topic shares those, and they would make every pair a candidate."""
-    words = WORD.findall(text.lower())
-    grams = (words[i : i + n] for i in range(len(words) - n + 1))
-    return {" ".join(g) for g in grams if not all(w in STOP_WORDS for w in g)}
+class Shingler:
+    """Word 3-grams as sorted hash arrays, but not those made only of stop words ("one
+    of the"): every article of a topic shares those, and they would make every pair a
+    candidate."""
+
+    def __init__(self) -> None:
+        self.hashes = WordHashes(STOP_WORDS)
+
+    def __call__(self, text: str) -> np.ndarray:
+        words = WORD.findall(text.lower())
+        hashes = self.hashes(words)
+        stop = (hashes & np.uint64(1)).astype(bool)
+        keep = ~(stop[:-2] & stop[1:-1] & stop[2:]) if len(words) >= 3 else None
+        return gram_hashes(hashes, keep)
 
 
-def containment(a: set[str], b: set[str]) -> float:
+def containment(a: np.ndarray, b: np.ndarray) -> float:
     small, large = (a, b) if len(a) <= len(b) else (b, a)
-    return len(small & large) / len(small) if small else 0.0
+    if not len(small):
+        return 0.0
+    return len(np.intersect1d(small, large, assume_unique=True)) / len(small)
 
 
-def near_duplicates(texts: list[Text]) -> dict[str, str]:
+def article_signature(text: str, shingle: Shingler) -> np.ndarray:
+    """The text's MinHash signature, or all zeros below MIN_SHINGLES 3-grams (such a text
+    is never a candidate)."""
+    grams = shingle(text)
+    if len(grams) < MIN_SHINGLES:
+        return np.zeros(NUM_PERM, dtype=np.uint32)
+    return signature(grams, NUM_PERM)
+
+
+def signatures(texts: list[Text], shingle: Shingler | None = None) -> np.ndarray:
+    """One row per text: its `article_signature`."""
+    shingle = shingle or Shingler()
+    out = np.zeros((len(texts), NUM_PERM), dtype=np.uint32)
+    for k, t in enumerate(texts):
+        out[k] = article_signature(t.text, shingle)
+    return out
+
+
+def near_duplicates(
+    texts: list[Text], sigs: np.ndarray | None = None, shingle: Callable | None = None
+) -> dict[str, str]:
     """{copy id: original id}. The original of a group is its lowest-ranked member, so
-    chains of copies all point at one article."""
-    grams = {t.article_id: shingles(t.text) for t in texts}
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
-    ids = [t.article_id for t in texts if len(grams[t.article_id]) >= MIN_SHINGLES]
-    encoded = ([g.encode("utf-8") for g in grams[i]] for i in ids)
-    signatures = dict(zip(ids, MinHash.generator(encoded, num_perm=NUM_PERM), strict=True))
-    for aid, sig in signatures.items():
-        lsh.insert(aid, sig)
-    parent = {t.article_id: t.article_id for t in texts}
-    rank = {t.article_id: t.rank for t in texts}
+    chains of copies all point at one article. `sigs`: the texts' signatures, if known."""
+    shingle = shingle or Shingler()
+    sigs = signatures(texts, shingle) if sigs is None else sigs
+    counted = np.flatnonzero(sigs.any(axis=1))  # texts with enough 3-grams
+    pairs = counted[candidate_pairs(sigs[counted], BANDS, MIN_JACCARD)]
+    parent = list(range(len(texts)))
 
-    def root(x: str) -> str:
+    def root(x: int) -> int:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    for aid, sig in signatures.items():
-        for other in lsh.query(sig):
-            if other <= aid or sig.jaccard(signatures[other]) < MIN_JACCARD:
-                continue
-            if containment(grams[aid], grams[other]) < CONTAINMENT:
-                continue
-            a, b = root(aid), root(other)
-            if a != b:
-                first, second = sorted((a, b), key=rank.__getitem__)
-                parent[second] = first
-    return {aid: root(aid) for aid in parent if root(aid) != aid}
+    grams: dict[int, np.ndarray] = {}
+    for i, j in pairs.tolist():
+        for k in (i, j):
+            if k not in grams:
+                grams[k] = shingle(texts[k].text)
+        if containment(grams[i], grams[j]) < CONTAINMENT:
+            continue
+        a, b = root(i), root(j)
+        if a != b:
+            first, second = sorted((a, b), key=lambda k: texts[k].rank)
+            parent[second] = first
+    return {t.article_id: texts[root(k)].article_id for k, t in enumerate(texts) if root(k) != k}

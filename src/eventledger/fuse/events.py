@@ -16,6 +16,7 @@ conservatively; `tolls` lists each source's figure.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -28,7 +29,7 @@ PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
 STATUS_RANK = {"reported": 0, "claimed": 1, "threatened": 2, "denied": 3}
 
 
-@dataclass
+@dataclass(slots=True)
 class ArticleInfo:
     story_id: str | None
     original: str  # itself, or the article it copies or rewrites
@@ -36,11 +37,11 @@ class ArticleInfo:
     story_date: str | None = None  # what the story's dated articles agree on
 
 
-@dataclass
+@dataclass(slots=True)  # millions of them at 100k articles
 class Cluster:
     type: str
     mentions: list[dict[str, Any]] = field(default_factory=list)
-    stories: set = field(default_factory=set)
+    stories: list = field(default_factory=list)  # mostly one: a list is a quarter a set's size
     source: str | None = None
     target: str | None = None
     date: str | None = None
@@ -134,8 +135,8 @@ def specific(place: dict | None) -> dict | None:
 
 def absorb(cluster: Cluster, mention: dict, story: str | None) -> None:
     cluster.mentions.append(mention)
-    if story:
-        cluster.stories.add(story)
+    if story and story not in cluster.stories:
+        cluster.stories.append(story)
     src, tgt = country(mention.get("source")), country(mention.get("target"))
     if cluster.type in SYMMETRIC and (src == cluster.target or tgt == cluster.source):
         src, tgt = tgt, src
@@ -193,9 +194,23 @@ def wider_keys(kind: str, date: str, countries: set) -> list[tuple]:
 
 
 def cluster_events(events: list[dict], articles: dict[str, ArticleInfo]) -> list[Cluster]:
+    """Clusters in the order their first mentions come by `quality`. Every block key
+    holds the type, so each type is clustered alone and its blocks are freed after it."""
+    by_type: dict[str, list[dict]] = defaultdict(list)
+    for mention in sorted(events, key=quality):
+        by_type[mention["type"]].append(mention)
+    clusters = []
+    while by_type:
+        clusters += cluster_type(by_type.popitem()[1], articles)
+    clusters.sort(key=lambda c: quality(c.mentions[0]))
+    return clusters
+
+
+def cluster_type(events: list[dict], articles: dict[str, ArticleInfo]) -> list[Cluster]:
+    """The clusters of one type's mentions, given best first."""
     clusters: list[Cluster] = []
     blocks: dict[tuple, dict[int, None]] = defaultdict(dict)  # key -> cluster indices, in order
-    for mention in sorted(events, key=quality):
+    for mention in events:
         info = articles.get(mention["article_id"])
         story = info.story_id if info else None
         kind, date = mention["type"], mention.get("date")
@@ -337,6 +352,13 @@ def link_denials(clusters: list[Cluster], articles: dict[str, ArticleInfo]) -> N
 
 def fuse_events(events: list[dict], articles: dict[str, ArticleInfo]) -> list[FusedEvent]:
     """Fused events; each mention's `fused_id` is the id of the fused event holding it."""
+    return list(fused_events(events, articles))
+
+
+def fused_events(events: list[dict], articles: dict[str, ArticleInfo]) -> Iterator[FusedEvent]:
+    """The fused events one at a time, each cluster let go once its record is made."""
     clusters = cluster_events(events, articles)
     link_denials(clusters, articles)
-    return [fused_record(c, articles) for c in clusters]
+    for k, cluster in enumerate(clusters):
+        clusters[k] = None
+        yield fused_record(cluster, articles)

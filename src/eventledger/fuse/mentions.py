@@ -155,7 +155,7 @@ def body_mentions(article_id: str, text: str) -> list[Mention]:
     return out
 
 
-@dataclass
+@dataclass(slots=True)
 class Person:
     start: int
     end: int

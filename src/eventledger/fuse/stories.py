@@ -8,65 +8,118 @@ corpus (idf), so "Lachin", "anti-terrorist" and "peacekeepers" count and "said" 
 STORY_COSINE, or MUTUAL_COSINE with each among the other's nearest neighbours (small
 corpora give small idf weights and lower cosines), and a story never spans more than
 MAX_SPAN_DAYS of dated articles, which keeps one long war from chaining into one story.
+
+The vectors are one sparse matrix (`Terms`, filled an article at a time), and pairs are
+scored and filtered as numpy arrays, so a corpus of 100k articles stays in memory.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter, defaultdict
+from array import array
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from datasketch import MinHash, MinHashLSH
+import numpy as np
+from scipy.sparse import csr_matrix
 from spacy.lang.en.stop_words import STOP_WORDS
 from wordfreq import zipf_frequency
+
+from eventledger.fuse.minhash import band_pairs, cross_pairs, signature, unique_pairs, word_hash
 
 STORY_COSINE = 0.30
 MUTUAL = 2  # or each is among the other's two nearest, above MUTUAL_COSINE
 MUTUAL_COSINE = 0.2
 MAX_SPAN_DAYS = 10
 TOP_TERMS = 40
+NUM_PERM, BANDS = 64, 27  # LSH at Jaccard 0.1 over the top terms, as in dedup.py
 COMMON_ZIPF = 6.0  # words at least this frequent in English carry no story signal
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
+ASCII_WORD = re.compile(r"[a-z][a-z'-]{2,}")
+PAIR_CHUNK = 20_000
 
 
 @dataclass
 class StoryText:
     article_id: str
-    text: str  # title and body
     published: str | None = None
     precision: str | None = None
     original: str | None = None  # the article this one duplicates, if any
 
 
 def term_counts(text: str) -> Counter[str]:
+    if text.isascii():  # lower case first: the same words, found faster
+        return Counter(w for w in ASCII_WORD.findall(text.lower()) if w not in STOP_WORDS)
     words = (w.lower().replace("’", "'") for w in WORD.findall(text))
     return Counter(w for w in words if w not in STOP_WORDS)
 
 
-def vectors(items: list[StoryText]) -> list[dict[str, float]]:
-    """Unit vectors of each article's words weighted by rarity and idf."""
-    counts = [term_counts(i.text) for i in items]
-    df = Counter(w for c in counts for w in c)
-    n = len(items)
-    # rarity in English times idf in this corpus, once per word of the vocabulary
-    weight = {
-        w: max(0.0, COMMON_ZIPF - zipf_frequency(w, "en")) * (math.log((n + 1) / (k + 1)) + 1)
-        for w, k in df.items()
-    }
-    out = []
-    for c in counts:
-        weights = {w: (1 + math.log(k)) * weight[w] for w, k in c.items()}
-        norm = math.sqrt(sum(x * x for x in weights.values())) or 1.0
-        out.append({w: x / norm for w, x in weights.items() if x > 0})
+@lru_cache(maxsize=1 << 20)
+def rarity(word: str) -> float:
+    return max(0.0, COMMON_ZIPF - zipf_frequency(word, "en"))
+
+
+class Terms:
+    """Each article's word counts (title and body) as rows of a sparse matrix, with the
+    words of a row in the order the text first used them."""
+
+    def __init__(self) -> None:
+        self.vocabulary: dict[str, int] = {}
+        self.indices, self.counts, self.indptr = array("q"), array("q"), array("q", [0])
+
+    def add(self, counts: dict[str, int]) -> None:
+        vocabulary = self.vocabulary
+        for w, k in counts.items():
+            self.indices.append(vocabulary.setdefault(w, len(vocabulary)))
+            self.counts.append(k)
+        self.indptr.append(len(self.indices))
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    def vectors(self) -> csr_matrix:
+        """Unit rows of each article's words weighted by rarity and idf (words of zero
+        weight dropped); indices in first-use order, not sorted."""
+        n, size = len(self), len(self.vocabulary)
+        indices = np.frombuffer(self.indices, dtype=np.int64)
+        counts = np.frombuffer(self.counts, dtype=np.int64)
+        indptr = np.frombuffer(self.indptr, dtype=np.int64)
+        df = np.bincount(indices, minlength=size)
+        words = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        rare = np.fromiter((rarity(w) for w in words), dtype=np.float64, count=size)
+        weight = rare * (np.log((n + 1) / (df + 1)) + 1)
+        values = (1 + np.log(counts)) * weight[indices]
+        rows = np.repeat(np.arange(n), np.diff(indptr))
+        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
+        values = values / np.where(norms > 0, norms, 1.0)[rows]
+        keep = values > 0
+        kept_ptr = np.r_[0, np.cumsum(np.bincount(rows[keep], minlength=n))]
+        return csr_matrix((values[keep], indices[keep], kept_ptr), shape=(n, size))
+
+
+def top_term_signatures(vecs: csr_matrix, words: list[str]) -> np.ndarray:
+    """MinHash of each article's TOP_TERMS heaviest words (ties: the later-used); all
+    zeros for an empty vector. Words are hashed by spelling, so a signature does not
+    depend on the rest of the corpus's vocabulary order."""
+    hashes = np.fromiter((word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+    out = np.zeros((vecs.shape[0], NUM_PERM), dtype=np.uint32)
+    for i in range(vecs.shape[0]):
+        lo, hi = vecs.indptr[i], vecs.indptr[i + 1]
+        if hi > lo:
+            top = np.argsort(vecs.data[lo:hi], kind="stable")[-TOP_TERMS:]
+            out[i] = signature(np.unique(hashes[vecs.indices[lo:hi][top]]), NUM_PERM)
     return out
 
 
-def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(w, 0.0) for w, x in a.items())
+def cosines(vecs: csr_matrix, pairs: np.ndarray) -> np.ndarray:
+    out = np.empty(len(pairs))
+    for start in range(0, len(pairs), PAIR_CHUNK):
+        part = pairs[start : start + PAIR_CHUNK]
+        products = vecs[part[:, 0]].multiply(vecs[part[:, 1]])
+        out[start : start + len(part)] = np.asarray(products.sum(axis=1)).ravel()
+    return out
 
 
 def day_of(item: StoryText) -> date | None:
@@ -78,30 +131,49 @@ def day_of(item: StoryText) -> date | None:
     return None
 
 
-def compatible_dates(a: StoryText, b: StoryText) -> bool:
-    """Dates at the coarser of the two precisions must agree (unknown agrees with all)."""
-    if not a.published or not b.published:
-        return True
-    size = min(len(a.published), len(b.published))
-    return a.published[:size] == b.published[:size]
+def dated_candidates(items: list[StoryText], sigs: np.ndarray) -> np.ndarray:
+    """Pairs sharing a value in one of the first BANDS permutations whose dates agree at
+    the coarser of the two precisions (unknown agrees with all). Dates are part of the
+    band key, so pairs whose dates disagree are never built: equal dates pair within a
+    band, and each shorter date pairs with the longer ones it is a prefix of."""
+    published = [i.published or "" for i in items]
+    lengths = np.array([len(p) for p in published])
+    filled = sigs.any(axis=1)
+    ids: dict[str, int] = {}
+    full = np.array([ids.setdefault(p, len(ids)) for p in published], dtype=np.uint64)
+    shorter = []  # (the articles of one date length, their date, longer ones, their prefix)
+    for size in np.unique(lengths).tolist():
+        longer = np.flatnonzero(filled & (lengths > size))
+        own = np.flatnonzero(filled & (lengths == size))
+        if len(longer) and len(own):
+            prefix = np.array([ids.setdefault(published[k][:size], len(ids)) for k in longer])
+            shorter.append((own, full[own], longer, prefix.astype(np.uint64)))
+    rows = np.flatnonzero(filled)
+    kept = []
+    for band in range(BANDS):
+        value = sigs[:, band].astype(np.uint64) << np.uint64(32)
+        kept.append(rows[band_pairs(value[rows] | full[rows])])
+        for own, day, longer, prefix in shorter:
+            kept.append(cross_pairs(own, value[own] | day, longer, value[longer] | prefix))
+    return unique_pairs(kept)
 
 
-def candidate_pairs(vecs: list[dict[str, float]]) -> set[tuple[int, int]]:
-    lsh = MinHashLSH(threshold=0.1, num_perm=64, weights=(0.2, 0.8))
-    tops = ([w.encode("utf-8") for w in sorted(v, key=v.__getitem__)[-TOP_TERMS:]] for v in vecs)
-    sigs = list(MinHash.generator(tops, num_perm=64))
-    for i, v in enumerate(vecs):
-        if v:
-            lsh.insert(i, sigs[i])
-    pairs = set()
-    for i, v in enumerate(vecs):
-        if v:
-            pairs.update((min(i, j), max(i, j)) for j in lsh.query(sigs[i]) if j != i)
-    return pairs
+def nearest(pairs: np.ndarray, scores: np.ndarray) -> set[tuple[int, int]]:
+    """(i, j) where j is among i's MUTUAL nearest by score (ties: the larger j)."""
+    nodes = np.r_[pairs[:, 0], pairs[:, 1]]
+    others = np.r_[pairs[:, 1], pairs[:, 0]]
+    both = np.r_[scores, scores]
+    order = np.lexsort((-others, -both, nodes))
+    nodes, others = nodes[order], others[order]
+    first = np.r_[0, np.flatnonzero(nodes[1:] != nodes[:-1]) + 1]
+    rank = np.arange(len(nodes)) - np.repeat(first, np.diff(np.r_[first, len(nodes)]))
+    top = rank < MUTUAL
+    return set(zip(nodes[top].tolist(), others[top].tolist(), strict=True))
 
 
-def group_stories(items: list[StoryText]) -> dict[str, str]:
-    """{article id: story id}; a story's id is its first member's id (by article id)."""
+def group_stories(items: list[StoryText], terms: Terms) -> dict[str, str]:
+    """{article id: story id}; a story's id is its first member's id (by article id).
+    `terms` holds the items' word counts, row for row."""
     index = {item.article_id: i for i, item in enumerate(items)}
     members = {i: [i] for i in range(len(items))}
     owner = list(range(len(items)))
@@ -109,19 +181,16 @@ def group_stories(items: list[StoryText]) -> dict[str, str]:
     for i, item in enumerate(items):  # copies join their original's story outright
         if item.original in index:
             links.append((2.0, i, index[item.original]))
-    vecs = vectors(items)
-    scores = {
-        (i, j): cosine(vecs[i], vecs[j])
-        for i, j in candidate_pairs(vecs)
-        if compatible_dates(items[i], items[j])
-    }
-    nearest = defaultdict(list)
-    for (i, j), score in scores.items():
-        nearest[i].append((score, j))
-        nearest[j].append((score, i))
-    top = {i: {j for _, j in sorted(near, reverse=True)[:MUTUAL]} for i, near in nearest.items()}
-    for (i, j), score in scores.items():
-        mutual = j in top[i] and i in top[j] and score >= MUTUAL_COSINE
+    vecs = terms.vectors()
+    words = sorted(terms.vocabulary, key=terms.vocabulary.__getitem__)
+    sigs = top_term_signatures(vecs, words)
+    pairs = dated_candidates(items, sigs)
+    vecs.sort_indices()
+    scores = cosines(vecs, pairs)
+    top = nearest(pairs, scores)
+    strong = scores >= min(STORY_COSINE, MUTUAL_COSINE)
+    for (i, j), score in zip(pairs[strong].tolist(), scores[strong].tolist(), strict=True):
+        mutual = (i, j) in top and (j, i) in top and score >= MUTUAL_COSINE
         if score >= STORY_COSINE or mutual:
             links.append((score, i, j))
     for _, i, j in sorted(links, reverse=True):

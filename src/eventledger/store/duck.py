@@ -4,7 +4,7 @@ nothing already committed and a re-run resumes from the article ids it finds."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields, is_dataclass
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,9 +56,15 @@ CREATE TABLE IF NOT EXISTS fused_events (
 CREATE TABLE IF NOT EXISTS canonical_entities (
     entity_id VARCHAR PRIMARY KEY, name VARCHAR, label VARCHAR, country VARCHAR, sector VARCHAR,
     variants JSON, article_ids JSON, mentions INTEGER);
+CREATE TABLE IF NOT EXISTS article_cache (
+    article_id VARCHAR PRIMARY KEY, version VARCHAR, minhash BLOB, terms VARCHAR);
 CREATE TABLE IF NOT EXISTS problems (
     run_id VARCHAR, source_path VARCHAR, kind VARCHAR, reason VARCHAR);
 """
+
+# tables holding rows of an article, emptied of them when the article is coded again;
+# article_cache: the corpus stage's per-article work (MinHash signature, word counts)
+TABLES_OF_ARTICLE = ("sentences", "entities", "events", "claims", "article_cache", "articles")
 
 # columns added after the first release: older stores gain them on open
 ADDED_COLUMNS = (
@@ -112,7 +118,10 @@ JSON_FIELDS = {
 }
 
 
-def _row(record: Any, run_id: str | None = None) -> dict[str, Any]:
+JSON = json.JSONEncoder(ensure_ascii=False, default=asdict)  # as json.dumps, built once
+
+
+def _row(record: Any, run_id: str | None = None, encode=JSON.encode) -> dict[str, Any]:
     """A record as column values. Shallow: nested records (actors, places) are turned into
     JSON directly, not deep-copied first as `asdict` would (a third of a write's time)."""
     data = (
@@ -123,11 +132,40 @@ def _row(record: Any, run_id: str | None = None) -> dict[str, Any]:
     row = {}
     for key, value in data.items():
         if key in JSON_FIELDS:
-            value = None if value is None else json.dumps(value, ensure_ascii=False, default=asdict)
+            value = None if value is None else encode(value)
         row[RENAMES.get(key, key)] = value
     if run_id is not None and "run_id" not in row:
         row["run_id"] = run_id
     return row
+
+
+@dataclass
+class FusedRows:
+    """Fused events as Arrow tables of store rows, made a chunk at a time: at 100k
+    articles millions of `FusedEvent` records would take gigabytes, their rows a tenth."""
+
+    tables: list[pa.Table] = field(default_factory=list)
+
+    def add(self, records: list) -> None:
+        shared: dict[int, str] = {}  # actors and places are objects shared between records
+
+        def encode(value: Any) -> str:
+            if isinstance(value, list):
+                return JSON.encode(value) if value else "[]"
+            if id(value) not in shared:
+                shared[id(value)] = JSON.encode(value)
+            return shared[id(value)]
+
+        if records:
+            self.tables.append(pa.Table.from_pylist([_row(r, encode=encode) for r in records]))
+
+    def __len__(self) -> int:
+        return sum(t.num_rows for t in self.tables)
+
+
+# DuckDB keeps what it wrote in its buffer pool up to 80% of RAM by default, so a long run
+# grew with its store; past this it writes pages out and spills large queries to disk
+MEMORY_LIMIT = "512MB"
 
 
 class StoreError(RuntimeError):
@@ -140,7 +178,7 @@ class Store:
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.con = duckdb.connect(self.path)
+            self.con = duckdb.connect(self.path, config={"memory_limit": MEMORY_LIMIT})
         except (OSError, duckdb.Error) as exc:
             first = str(exc).splitlines()[0]
             raise StoreError(f"cannot open the store {self.path}: {first}") from exc
@@ -226,7 +264,7 @@ class Store:
         self.con.execute("BEGIN TRANSACTION")
         try:
             if ids and self.known(ids):
-                for table in ("sentences", "entities", "events", "claims", "articles"):
+                for table in TABLES_OF_ARTICLE:
                     self.con.execute(
                         f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [ids]
                     )
@@ -240,11 +278,17 @@ class Store:
     def _insert(self, table: str, rows: list[dict]) -> None:
         if not rows:
             return
+        derived = DERIVED_COLUMNS.get(table, {})
+        stored = [c for c in self._columns(table) if c not in derived]
+        arrow = pa.Table.from_pylist([{c: r.get(c) for c in stored} for r in rows])
+        self._insert_table(table, arrow)
+
+    def _insert_table(self, table: str, arrow: pa.Table) -> None:
+        """Rows already in Arrow form; columns it lacks are NULL."""
         columns = self._columns(table)
         derived = DERIVED_COLUMNS.get(table, {})
-        stored = [c for c in columns if c not in derived]
-        arrow = pa.Table.from_pylist([{c: r.get(c) for c in stored} for r in rows])
-        select = ", ".join(derived.get(c, c) for c in columns)
+        have = set(arrow.column_names)
+        select = ", ".join(derived.get(c) or (c if c in have else "NULL") for c in columns)
         verb = "INSERT OR IGNORE" if table in KEYED else "INSERT"
         self.con.register("_batch", arrow)  # replaced on the next call, also after a failure
         self.con.execute(f"{verb} INTO {table} SELECT {select} FROM _batch")
@@ -289,10 +333,19 @@ class Store:
             self.con.execute("UPDATE entities SET entity_id = NULL")
             entity_ids = [{"rowid": r, "entity_id": e} for r, e in result.entity_of.items()]
             self._update("entities", "rowid", entity_ids, ("entity_id",))
+            fresh = [r["article_id"] for r in result.cache]
+            self.con.execute(
+                "DELETE FROM article_cache WHERE article_id IN (SELECT unnest(?))", [fresh]
+            )
+            self._insert("article_cache", result.cache)
             for table in ("stories", "fused_events", "canonical_entities"):
                 self.con.execute(f"DELETE FROM {table}")
             self._insert("stories", [_row(s) for s in result.stories])
-            self._insert("fused_events", [_row(f) for f in result.fused])
+            if isinstance(result.fused, FusedRows):
+                for part in result.fused.tables:
+                    self._insert_table("fused_events", part)
+            else:
+                self._insert("fused_events", [_row(f) for f in result.fused])
             self._insert("canonical_entities", [_row(e) for e in result.entities])
             self.con.execute("COMMIT")
         except Exception:
@@ -309,21 +362,49 @@ class Store:
         )
         self.con.unregister("_changes")
 
-    def corpus_inputs(self) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+    def corpus_inputs(
+        self, cache_version: str | None = None
+    ) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
         """Coded articles, events, claims and entities (with their row ids) for the
-        corpus stage."""
+        corpus stage. Articles carry their cached `minhash` and `terms` when cached by
+        `cache_version`, else None."""
         articles = self.query(
-            "SELECT article_id, source_path, title, text, published, published_precision,"
-            " published_source, url, source FROM articles WHERE status = 'ok'"
-            " ORDER BY article_id"
+            "SELECT a.article_id, source_path, title, text, published, published_precision,"
+            " published_source, url, source, c.minhash, c.terms FROM articles a"
+            " LEFT JOIN article_cache c ON c.article_id = a.article_id AND c.version = ?"
+            " WHERE status = 'ok' ORDER BY a.article_id",
+            [cache_version],
         )
-        events = self.rows("events", "article_id, start_char, event_id")
-        claims = self.rows("claims", "article_id, start_char, claim_id")
+        events = self._records("events", "article_id, start_char, event_id")
+        claims = self._records("claims", "article_id, start_char, claim_id")
         entities = self.query(
             "SELECT rowid, article_id, start_char AS start, text, label, country, sector"
             " FROM entities ORDER BY rowid"
         )
         return articles, events, claims, entities
+
+    def _records(self, table: str, order: str) -> list[dict[str, Any]]:
+        """Rows as `rows` gives them, without the derived columns, and with one parsed
+        object per distinct JSON text (the same actors recur across millions of events;
+        the corpus stage never changes them)."""
+        derived = DERIVED_COLUMNS.get(table, {})
+        columns = [c for c in self._columns(table) if c not in derived]
+        cursor = self.con.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
+        keys = [FIELDS_OF_COLUMNS.get(c, c) for c in columns]
+        json_keys = [k for k in keys if k in JSON_FIELDS]
+        parsed: dict[str, Any] = {}
+        out = []
+        while chunk := cursor.fetchmany(10_000):
+            for values in chunk:
+                row = dict(zip(keys, values, strict=True))
+                for key in json_keys:
+                    text = row[key]
+                    if text is not None:
+                        if text not in parsed:
+                            parsed[text] = json.loads(text)
+                        row[key] = parsed[text]
+                out.append(row)
+        return out
 
     def query(self, sql: str, params: list | None = None) -> list[dict[str, Any]]:
         cursor = self.con.execute(sql, params or [])

@@ -1,0 +1,102 @@
+"""What adding 1% new articles to a stored corpus costs (issue 8: about 1% more).
+
+Stores N synthetic articles (`corpus_scale.synthesize`: real Timeline17 sentences, 25
+event and 30 entity mentions each) in a fresh DuckDB store and runs the corpus stage as
+`eventledger run` does (read the store, the pass, write the answers); then adds N/100
+new articles and runs it again, once with the per-article work cached in the store
+(`article_cache`) and once with the cache emptied. The pipeline's own time for the
+articles is taken at --pipeline-rate articles/s (bench/run.py measures about 3.0 on 2
+cores), so the ratios say what a second run costs against the first.
+
+    python bench/corpus_incremental.py               # N = 10000
+    python bench/corpus_incremental.py --size 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from corpus_scale import RESULTS, synthesize
+
+from eventledger.fuse.corpus import corpus_stage
+from eventledger.store.duck import Store, _row
+
+
+def add(store: Store, articles: list[dict], events: list[dict], entities: list[dict]) -> None:
+    """Articles and their mentions as the batches would have stored them."""
+    store._insert("articles", [{**a, "status": "ok"} for a in articles])
+    store._insert("events", [_row(e) for e in events])
+    store._insert("entities", [_row(e) for e in entities])
+
+
+def timed_stage(store: Store) -> tuple[float, float, dict]:
+    t, cpu = time.perf_counter(), time.process_time()
+    result = corpus_stage(store)
+    return time.perf_counter() - t, time.process_time() - cpu, result.timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10_000)
+    parser.add_argument("--pipeline-rate", type=float, default=3.0)
+    args = parser.parse_args()
+    n, extra = args.size, max(1, args.size // 100)
+    articles, events, entities = synthesize(n + extra)
+    old = {a["article_id"] for a in articles[:n]}
+
+    def part(rows: list[dict], new: bool) -> list[dict]:
+        return [r for r in rows if (r["article_id"] in old) != new]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "ledger.duckdb")
+        add(store, part(articles, False), part(events, False), part(entities, False))
+        first, first_cpu, first_steps = timed_stage(store)
+        add(store, part(articles, True), part(events, True), part(entities, True))
+        second, second_cpu, second_steps = timed_stage(store)
+        store.con.execute("DELETE FROM article_cache")
+        uncached, uncached_cpu, _ = timed_stage(store)
+        store.close()
+    rate = args.pipeline_rate
+    run1, run2 = n / rate + first, extra / rate + second
+    cpu1, cpu2 = n / rate + first_cpu, extra / rate + second_cpu  # steadier when shared
+    row = {
+        "articles": n,
+        "added": extra,
+        "first_stage_s": round(first, 2),
+        "first_stage_cpu_s": round(first_cpu, 2),
+        "first_steps": first_steps,
+        "second_stage_s": round(second, 2),
+        "second_stage_cpu_s": round(second_cpu, 2),
+        "second_steps": second_steps,
+        "second_stage_uncached_s": round(uncached, 2),
+        "second_stage_uncached_cpu_s": round(uncached_cpu, 2),
+        "pipeline_rate": rate,
+        "first_run_s": round(run1),
+        "second_run_s": round(run2),
+        "second_over_first_run": round(run2 / run1, 4),
+        "second_over_first_run_uncached": round((extra / rate + uncached) / run1, 4),
+        "second_over_first_run_cpu": round(cpu2 / cpu1, 4),
+        "second_over_first_run_uncached_cpu": round((extra / rate + uncached_cpu) / cpu1, 4),
+    }
+    print(json.dumps(row))
+    print(
+        f"first run of {n} articles: {run1:.0f} s ({n / rate:.0f} s pipeline at {rate}/s +"
+        f" {first:.1f} s corpus stage); adding {extra}: {run2:.0f} s ({extra / rate:.0f} s +"
+        f" {second:.1f} s corpus stage, {uncached:.1f} s without the cache) ="
+        f" {100 * run2 / run1:.2f}% of the first run"
+        f" ({100 * (extra / rate + uncached) / run1:.2f}% without the cache); counting the"
+        f" stage's CPU seconds instead: {100 * row['second_over_first_run_cpu']:.2f}%"
+        f" ({100 * row['second_over_first_run_uncached_cpu']:.2f}% without the cache)"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"corpus_incremental-{n}.json"
+    out.write_text(json.dumps(row, indent=2) + "\n")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from corpus_scale import RESULTS, synthesize
+from corpus_scale import synthesize
+from record import save
 
 from eventledger.fuse.corpus import corpus_stage
 from eventledger.store.duck import Store, _row
@@ -92,10 +93,7 @@ def main() -> None:
         f" stage's CPU seconds instead: {100 * row['second_over_first_run_cpu']:.2f}%"
         f" ({100 * row['second_over_first_run_uncached_cpu']:.2f}% without the cache)"
     )
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"corpus_incremental-{n}.json"
-    out.write_text(json.dumps(row, indent=2) + "\n")
-    print(f"wrote {out}")
+    save(f"corpus_incremental-{n}", row)
 
 
 if __name__ == "__main__":

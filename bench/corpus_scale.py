@@ -29,11 +29,12 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
+from record import save
+
 from eventledger.fuse.corpus import corpus_pass
 
 SHARED = Path(os.environ.get("EVENTLEDGER_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 T17 = SHARED / "eval-data" / "t17" / "articles.tar.gz"
-RESULTS = Path(__file__).parent / "results"
 TYPES = [
     "ASSAULT",
     "COERCE",
@@ -244,10 +245,7 @@ def main() -> None:
             f"{a['articles']} -> {b['articles']} articles: time grows as n^{growth:.2f}"
             f" (CPU time n^{cpu:.2f}), peak RSS as n^{memory:.2f}"
         )
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"corpus_scale-{'-'.join(map(str, sizes))}.json"
-    out.write_text(json.dumps(rows, indent=2) + "\n")
-    print(f"wrote {out}")
+    save(f"corpus_scale-{'-'.join(map(str, sizes))}", rows)
 
 
 if __name__ == "__main__":

@@ -31,10 +31,11 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+from record import RESULTS, save
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 ARCHIVE = "eval-data/t17/articles.tar.gz"
-RESULTS = ROOT / "bench" / "results"
 DEFAULT_SIZES = (300, 1000)
 LONG_SIZES = (10_000, 100_000)
 
@@ -304,10 +305,7 @@ def main() -> None:
     out["growth"] = growth(results)
     for g in out["growth"]:
         print(f"growth {g['from']} -> {g['to']}: time ~ size^{g['exponent']}")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"run-{out['when'][:19].replace(':', '')}.json"
-    path.write_text(json.dumps(out, indent=2) + "\n")
-    print(f"wrote {path}")
+    save(f"run-{out['when'][:19].replace(':', '')}", out)
 
 
 if __name__ == "__main__":

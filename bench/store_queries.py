@@ -14,7 +14,6 @@ bench/results/. Target: p95 < 100 ms.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import tempfile
 import time
@@ -22,11 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+from record import save
 
 from eventledger.serve.queries import EventQuery, buckets, events
 from eventledger.store import Store
 
-RESULTS = Path(__file__).resolve().parent / "results"
 TYPES = [
     "ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "THREATEN", "PROTEST", "REJECT", "ACCUSE",
     "REQUEST", "SUPPORT", "AGREE", "CONSULT", "COOPERATE", "AID", "RETREAT", "CONCEDE",
@@ -168,10 +167,7 @@ def main() -> None:
         "queries": results,
         "worst_p95_ms": worst,
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"store-{out['when'][:19].replace(':', '')}.json"
-    path.write_text(json.dumps(out, indent=2) + "\n")
-    print(f"wrote {path}")
+    save(f"store-{out['when'][:19].replace(':', '')}", out)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ import json
 import pstats
 from pathlib import Path
 
+from record import save
+
 from eventledger.ingest.readers import read_inputs
 from eventledger.nlp.model import load_nlp
 from eventledger.pipeline import process_batch
@@ -52,9 +54,7 @@ def main() -> None:
         "share": round(timex / total, 4),
     }
     print(json.dumps(result))
-    out = ROOT / "bench" / "results" / "timex_share.json"
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {out}")
+    save("timex_share", result)
 
 
 if __name__ == "__main__":

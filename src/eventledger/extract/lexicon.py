@@ -18,7 +18,8 @@ class Trigger:
     requires: tuple[str, frozenset[str]] | None = None
 
 
-def _tsv(name: str) -> list[list[str]]:
+def tsv_rows(name: str) -> list[list[str]]:
+    """The rows of a TSV file in ``data/``, without blank and comment lines."""
     text = resources.files("eventledger.data").joinpath(name).read_text("utf-8")
     return [ln.split("\t") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
@@ -48,7 +49,7 @@ def _trigger(row: list[str]) -> Trigger:
 def triggers() -> dict[tuple[str, str], list[Trigger]]:
     """(first lemma, pos) -> triggers, longest and most constrained first."""
     table: dict[tuple[str, str], list[Trigger]] = {}
-    rows = [row for name in trigger_files() for row in _tsv(name)]
+    rows = [row for name in trigger_files() for row in tsv_rows(name)]
     for row in rows:
         trigger = _trigger(row)
         table.setdefault((trigger.lemma, trigger.pos), []).append(trigger)
@@ -61,7 +62,7 @@ def triggers() -> dict[tuple[str, str], list[Trigger]]:
 def reporting_verbs() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     """first lemma -> [(following words, stance)], longest phrase first."""
     table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for phrase, stance in _tsv("reporting.tsv"):
+    for phrase, stance in tsv_rows("reporting.tsv"):
         words = phrase.strip().lower().split()
         table.setdefault(words[0], []).append((tuple(words[1:]), stance.strip()))
     for items in table.values():

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import cache
-from importlib import resources
 
 from spacy.tokens import Span, Token
 
+from eventledger.extract.lexicon import tsv_rows
 from eventledger.extract.parse_helpers import reporting_frame
 from eventledger.records import Actor
 from eventledger.resolve.lexicon import LexEntry, load_lexicon
@@ -54,17 +54,13 @@ class Mentions:
 @cache
 def non_agents() -> frozenset[str]:
     """Head lemmas that name an act or a state, not an actor (`data/non_agents.tsv`)."""
-    text = resources.files("eventledger.data").joinpath("non_agents.tsv").read_text("utf-8")
-    return frozenset(
-        ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")
-    )
+    return frozenset(row[0].strip() for row in tsv_rows("non_agents.tsv"))
 
 
 @cache
 def sector_words() -> list[tuple[re.Pattern, str]]:
     """(whole-word pattern, sector), longest words first; compiled once."""
-    text = resources.files("eventledger.data").joinpath("sectors.tsv").read_text("utf-8")
-    rows = [ln.split("\t") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    rows = tsv_rows("sectors.tsv")
     words = sorted(((w.strip(), s.strip()) for w, s in rows), key=lambda r: -len(r[0]))
     return [(re.compile(rf"(?<![\w-]){re.escape(w)}(?![\w-])"), s) for w, s in words]
 
@@ -111,9 +107,9 @@ def resolve(head: Token, mentions: Mentions | None = None) -> Actor | None:
     mentions = mentions if mentions is not None else Mentions()
     if head.pos_ == "PRON" or head.lower_ in PERSON_PRONOUNS | BODY_PRONOUNS:
         return _pronoun(head, mentions)
-    span = phrase(head)
     if head.lemma_.lower() in non_agents() and head.ent_type_ not in ("PERSON", "ORG"):
         return _owner(head)
+    span = phrase(head)
     country = body_sector = person_sector = None
     state = person = False
     for token in span:

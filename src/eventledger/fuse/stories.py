@@ -79,15 +79,19 @@ class Terms:
     def __len__(self) -> int:
         return len(self.indptr) - 1
 
-    def vectors(self) -> csr_matrix:
+    def words(self) -> list[str]:
+        """The vocabulary in column order."""
+        return sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+
+    def vectors(self, words: list[str]) -> csr_matrix:
         """Unit rows of each article's words weighted by rarity and idf (words of zero
-        weight dropped); indices in first-use order, not sorted."""
+        weight dropped); indices in first-use order, not sorted. `words`: `words()`,
+        which the caller needs too."""
         n, size = len(self), len(self.vocabulary)
         indices = np.frombuffer(self.indices, dtype=np.int64)
         counts = np.frombuffer(self.counts, dtype=np.int64)
         indptr = np.frombuffer(self.indptr, dtype=np.int64)
         df = np.bincount(indices, minlength=size)
-        words = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
         rare = np.fromiter((rarity(w) for w in words), dtype=np.float64, count=size)
         weight = rare * (np.log((n + 1) / (df + 1)) + 1)
         values = (1 + np.log(counts)) * weight[indices]
@@ -181,8 +185,8 @@ def group_stories(items: list[StoryText], terms: Terms) -> dict[str, str]:
     for i, item in enumerate(items):  # copies join their original's story outright
         if item.original in index:
             links.append((2.0, i, index[item.original]))
-    vecs = terms.vectors()
-    words = sorted(terms.vocabulary, key=terms.vocabulary.__getitem__)
+    words = terms.words()
+    vecs = terms.vectors(words)
     sigs = top_term_signatures(vecs, words)
     pairs = dated_candidates(items, sigs)
     vecs.sort_indices()

@@ -32,6 +32,7 @@ from pathlib import Path
 from record import save
 
 from eventledger.fuse.corpus import corpus_pass
+from eventledger.fuse.entities import EntityRow
 
 SHARED = Path(os.environ.get("EVENTLEDGER_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 T17 = SHARED / "eval-data" / "t17" / "articles.tar.gz"
@@ -153,15 +154,14 @@ def synthesize(n: int, seed: int = 0) -> tuple[list[dict], list[dict], list[dict
         for m in range(30):
             first = rng.choice(["Hosni", "Bashar", "Ali", "Barack", "Vladimir", "Recep"])
             entities.append(
-                {
-                    "rowid": len(entities),
-                    "article_id": aid,
-                    "start": m * 50,
-                    "text": f"{first} {spelled(rng.choice(SURNAMES), rng)}",
-                    "label": "PERSON",
-                    "country": rng.choice([None, rng.choice(COUNTRIES)]),
-                    "sector": None,
-                }
+                EntityRow(
+                    rowid=len(entities),
+                    article_id=aid,
+                    start=m * 50,
+                    text=f"{first} {spelled(rng.choice(SURNAMES), rng)}",
+                    label="PERSON",
+                    country=rng.choice([None, rng.choice(COUNTRIES)]),
+                )
             )
     return articles, events, entities
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import SAMPLES, SEEDS, SHARED, cli, read_jsonl
 
 from eventledger.fuse.corpus import find_duplicates
-from eventledger.fuse.entities import Mention, canonical_entities
+from eventledger.fuse.entities import EntityRow, Mention, canonical_entities
 from eventledger.fuse.rewrites import is_rewrite
 
 JUNK_TOP = ["Share this article", "Advertisement", "Sign up for our newsletter"]
@@ -113,8 +113,8 @@ def test_names_ner_missed_are_found_and_joined():
     ]
     articles = [{"article_id": a, "text": t} for a, t in texts.items()]
     entities = [
-        {"rowid": 0, "article_id": "a", "start": 0, "text": "Toivo Klaar", "label": "PERSON"},
-        {"rowid": 1, "article_id": "c", "start": 0, "text": "Tom Kral", "label": "PERSON"},
+        EntityRow(rowid=0, article_id="a", start=0, text="Toivo Klaar", label="PERSON"),
+        EntityRow(rowid=1, article_id="c", start=0, text="Tom Kral", label="PERSON"),
     ]
     story_of = {"a": "s1", "b": "s1", "c": "s2"}
     mentions = entity_mentions(entities, [], claims, articles, story_of)

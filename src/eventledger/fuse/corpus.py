@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from time import perf_counter
@@ -24,11 +24,11 @@ import numpy as np
 
 from eventledger.coder import fingerprint
 from eventledger.fuse.dedup import NUM_PERM, Shingler, Text, article_signature, near_duplicates
-from eventledger.fuse.entities import Mention, body_of, canonical_entities
+from eventledger.fuse.entities import EntityRow, Mention, body_of, canonical_entities
 from eventledger.fuse.events import ArticleInfo, fused_events
 from eventledger.fuse.mentions import Person, body_mentions, known_names, person_mentions
 from eventledger.fuse.redate import corpus_dates, redate_events
-from eventledger.fuse.rewrites import is_rewrite
+from eventledger.fuse.rewrites import Sentences, is_rewrite
 from eventledger.fuse.stories import StoryText, Terms, group_stories, term_counts
 from eventledger.records import BatchResult, CanonicalEntity, FusedEvent, Story
 from eventledger.resolve.lexicon import load_lexicon
@@ -117,13 +117,16 @@ def find_rewrites(
             by_story[story_of[a["article_id"]]].append(a)
     found: dict[str, tuple[str, str]] = {}
     for members in by_story.values():
+        if len(members) < 2:
+            continue
         members.sort(key=rank)
+        sentences = [Sentences.of(a["text"]) for a in members]
         for i, later in enumerate(members):
-            for earlier in members[:i]:
+            for j, earlier in enumerate(members[:i]):
                 if earlier["article_id"] in found:
                     continue
                 a, b = earlier["article_id"], later["article_id"]
-                if is_rewrite(earlier["text"], later["text"], signatures[a], signatures[b]):
+                if is_rewrite(sentences[j], sentences[i], signatures[a], signatures[b]):
                     found[later["article_id"]] = (earlier["article_id"], "rewrite")
                     break
     return found
@@ -164,7 +167,7 @@ def common_date(dates: list[str | None]) -> str | None:
 
 
 def entity_mentions(
-    entities: list[dict],
+    entities: list[EntityRow],
     events: list[dict],
     claims: list[dict],
     articles: list[dict],
@@ -178,26 +181,14 @@ def entity_mentions(
     mentions, people = [], defaultdict(list)
     taken: dict[str, list[range]] = defaultdict(list)
     for row, e in enumerate(entities):
-        label = e["label"]
-        if label == "NORP" and not e.get("country") and e["text"][:1].isupper():
+        label = e.label
+        if label == "NORP" and not e.country and e.text[:1].isupper():
             label = PERSONISH_NORP
-        taken[e["article_id"]].append(range(e["start"], e["start"] + len(e["text"])))
-        if label == "PERSON" and len(e["text"]) > 2:
-            people[e["article_id"]].append(
-                Person(e["start"], e["start"] + len(e["text"]), e["text"])
-            )
+        taken[e.article_id].append(range(e.start, e.start + len(e.text)))
+        if label == "PERSON" and len(e.text) > 2:
+            people[e.article_id].append(Person(e.start, e.start + len(e.text), e.text))
         if label in ("PERSON", "ORG", "GPE", PERSONISH_NORP):
-            mentions.append(
-                Mention(
-                    e["article_id"],
-                    e["text"],
-                    label,
-                    e.get("country"),
-                    e.get("sector"),
-                    e["start"],
-                    row,
-                )
-            )
+            mentions.append(Mention(e.article_id, e.text, label, e.country, e.sector, e.start, row))
     story_of = story_of or {}
     story_names: dict[str, set[str]] = defaultdict(set)
     for aid, found in people.items():
@@ -281,8 +272,10 @@ def statement_mentions(
             said[c["article_id"]].append(c)
     out = []
     for a in articles:
-        before = sorted(said.get(a["article_id"], ()), key=lambda c: c["start"])
-        for m in STATEMENT.finditer(a["text"]) if before else ():
+        if a["article_id"] not in said or "The statement" not in a["text"]:
+            continue
+        before = sorted(said[a["article_id"]], key=lambda c: c["start"])
+        for m in STATEMENT.finditer(a["text"]):
             last = next((c for c in reversed(before) if c["start"] < m.start()), None)
             if last is None or m.start() - last["start"] > STATEMENT_REACH:
                 continue
@@ -320,7 +313,7 @@ def corpus_pass(
     articles: list[dict],
     events: list[dict],
     claims: list[dict],
-    entities: list[dict],
+    entities: list[EntityRow],
     compact: bool = False,
 ) -> CorpusResult:
     """`articles` are the coded (English) articles with their clean text. `compact`:
@@ -393,7 +386,7 @@ def corpus_pass(
     mentions = entity_mentions(entities, events, claims, articles, result.story_of)
     result.entities, assigned = canonical_entities(mentions)
     result.entity_of = {
-        entities[mentions[i].row]["rowid"]: eid
+        entities[mentions[i].row].rowid: eid
         for i, eid in assigned.items()
         if mentions[i].row is not None
     }
@@ -427,7 +420,10 @@ def corpus_in_memory(batch: BatchResult) -> CorpusResult:
     articles = [{**a.export(), "text": a.text} for a in coded]
     events = [e.export() for e in batch.events]
     claims = [c.export() for c in batch.claims]
-    entities = [{**asdict(e), "rowid": n} for n, e in enumerate(batch.entities)]
+    entities = [
+        EntityRow(n, e.article_id, e.start, e.text, e.label, e.country, e.sector)
+        for n, e in enumerate(batch.entities)
+    ]
     result = corpus_pass(articles, events, claims, entities)
     redated = {c["event_id"]: c for c in result.event_dates}
     for a in coded:

@@ -20,10 +20,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
+from rapidfuzz import process
 from rapidfuzz.distance import Indel, JaroWinkler
 
 from eventledger.records import CanonicalEntity
@@ -34,6 +36,19 @@ SAME_LETTERS = 0.8  # under one first name: "Toivo Kral" / "Toivo Klaar" (0.89)
 WORD = re.compile(r"[a-z0-9']+")
 LEADING = re.compile(r"^(the|a|an|mr|mrs|ms|dr)\.?\s+", re.I)
 PERSON_LABELS = {"PERSON", "PERSON?"}  # PERSON?: may only join a known person (NER doubt)
+
+
+class EntityRow(NamedTuple):
+    """A stored entity as the corpus stage reads it: a tuple, a third of a dict's size,
+    since a store holds about a hundred per article."""
+
+    rowid: int
+    article_id: str
+    start: int
+    text: str
+    label: str
+    country: str | None = None
+    sector: str | None = None
 
 
 @dataclass(slots=True)  # millions of them at 100k articles
@@ -142,9 +157,51 @@ def blocks(first: str | None, surname: str) -> list[str]:
     return keys + [f"{first} {surname[0]}"] if first else keys
 
 
+@dataclass(slots=True)
+class Block:
+    """The canonical names filed under one blocking key: their distinct surnames (for
+    rapidfuzz to compare in one call) and, per surname, their indices in filing order."""
+
+    surnames: list[str] = field(default_factory=list)
+    holders: dict[str, list[int]] = field(default_factory=dict)
+    position: dict[int, int] = field(default_factory=dict)  # index -> filing order
+
+    def add(self, surname: str, index: int) -> None:
+        if surname not in self.holders:
+            self.surnames.append(surname)
+            self.holders[surname] = []
+        self.holders[surname].append(index)
+        self.position[index] = len(self.position)
+
+
+def candidates(first: str | None, surname: str, full: dict[str, Block]) -> list[int]:
+    """The canonical names a spelling may be, in the order their blocks list them: a close
+    surname in any of its blocks, or, under its own first name, a garbled one."""
+    keys = blocks(first, surname)
+    found: set[int] = set()
+    for key in keys:
+        if (block := full.get(key)) is None:
+            continue
+        for s2 in similar(surname, block.surnames):
+            found.update(block.holders[s2])
+    if first and (block := full.get(keys[-1])) is not None:  # "toivo k": one first name
+        for s2 in block.surnames:
+            if garbled(surname, s2):
+                found.update(block.holders[s2])
+
+    def filed(j: int) -> tuple[int, int]:
+        return next(
+            (n, full[k].position[j])
+            for n, k in enumerate(keys)
+            if k in full and j in full[k].position
+        )
+
+    return sorted(found, key=filed)
+
+
 def person_keys(mentions: list[Mention]) -> dict[int, str]:
     """Key per person mention: the canonical full name its spelling joins."""
-    full: dict[str, list[int]] = defaultdict(list)  # surname block -> canonical indices
+    full: dict[str, Block] = defaultdict(Block)  # blocking key -> canonical names
     canon: dict[int, tuple[str | None, str, str | None]] = {}
     keys: dict[int, str] = {}
     order = sorted(
@@ -157,6 +214,7 @@ def person_keys(mentions: list[Mention]) -> dict[int, str]:
     )
     decided: dict[tuple, str] = {}  # a full name's decision does not depend on its article
     named: dict[str, dict[str, str]] = defaultdict(dict)  # article -> surname -> key
+    lone: dict[tuple[str, str], set[str]] = {}  # (article, surname) -> the keys it may be
     for i in order:
         m = mentions[i]
         first, surname = person_parts(clean_name(m.name))
@@ -166,20 +224,25 @@ def person_keys(mentions: list[Mention]) -> dict[int, str]:
         if first and seen in decided:
             keys[i] = named[m.article_id][surname] = decided[seen]
             continue
-        here = set() if first else {k for s, k in named[m.article_id].items() if close(surname, s)}
+        here: set[str] = set()
+        if not first:  # full names come first, so an article's `named` is complete here
+            if (m.article_id, surname) not in lone:
+                spelt = named[m.article_id]
+                lone[(m.article_id, surname)] = {spelt[s] for s in similar(surname, list(spelt))}
+            here = set(lone[(m.article_id, surname)])
         if len(here) == 1:  # "Kral" where the article names "Toivo Kral"
             keys[i] = here.pop()
             continue
         matches = []
-        pool = dict.fromkeys(j for key in blocks(first, surname) for j in full[key])
-        for j in pool:
-            f2, s2, c2 = canon[j]
+        for j in candidates(first, surname, full):
+            f2, _, c2 = canon[j]
             if m.country and c2 and m.country != c2:
                 continue
             if first and f2 and first != f2:
                 continue
-            if close(surname, s2) or (first is not None and first == f2 and garbled(surname, s2)):
-                matches.append(j)
+            matches.append(j)
+            if first or len(matches) > 1:
+                break  # the first decides a full name; a second makes a lone one ambiguous
         match = None
         if (first and matches) or (len(matches) == 1 and not here):  # or the corpus's only one
             match = matches[0]
@@ -188,7 +251,7 @@ def person_keys(mentions: list[Mention]) -> dict[int, str]:
         if match is None:
             canon[i] = (first, surname, m.country)
             for key in blocks(first, surname):
-                full[key].append(i)
+                full[key].add(surname, i)
             keys[i] = f"PER|{clean_name(m.name).lower()}"
         else:
             keys[i] = keys[match]
@@ -200,6 +263,19 @@ def person_keys(mentions: list[Mention]) -> dict[int, str]:
 def close(surname: str, other: str) -> bool:
     """One spelling of the other: "Pashnyan" / "Pashinyan", "Arutyunyan" / "Harutyunyan"."""
     return JaroWinkler.similarity(surname, other) >= SURNAME_SIMILARITY
+
+
+def similar(surname: str, others: list[str]) -> list[str]:
+    """The `others` that are spellings of `surname` (`close`), compared in one call.
+    rapidfuzz's cutoff lets 0.8999999999999999 pass, so the scores are checked again."""
+    found = process.extract(
+        surname,
+        others,
+        scorer=JaroWinkler.similarity,
+        score_cutoff=SURNAME_SIMILARITY,
+        limit=None,
+    )
+    return [other for other, score, _ in found if score >= SURNAME_SIMILARITY]
 
 
 def garbled(surname: str, other: str) -> bool:

@@ -19,6 +19,7 @@ sentences just before name exactly one person.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ DEFINITE = ("the", "its", "their")
 WORD_AT = re.compile(r"[\w’'.][\w’'.-]*")
 PLACE_AFTER = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)")
 POSSESSIVE = re.compile(r"[’']s?$")
+CAPITALISED = re.compile(r"[A-Z][a-z]+")  # where a known first name may stand
 NAME = re.compile(r"([A-Z][a-z]+)\s+([A-Z][a-z]+(?:[’'-][A-Z]?[a-z]+)?)\b")
 PRONOUN = re.compile(r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))(He|She)\b", re.M)
 SENTENCE_END = re.compile(r"(?<!\b[A-Z])[.!?][”\"’)]*\s|\n")  # not after "V." in a name
@@ -188,21 +190,15 @@ def person_mentions(
     surnames, and "He"/"She"."""
     covered = {i for r in taken for i in r}
     found, out = list(people), []
-    for first, surnames in known.items():
-        at = text.find(first)
-        while at >= 0:
-            m = (
-                NAME.match(text, at)
-                if at not in covered and not text[at - 1 : at].isalnum()
-                else None
-            )
-            at = text.find(first, at + 1)
-            if m is None or m.group(1) != first:
-                continue
-            if any(same_person_spelling(m.group(2).lower(), s) for s in surnames):
-                out.append(Mention(article_id, m.group(), "PERSON", start=m.start()))
-                found.append(Person(m.start(), m.end(), m.group()))
-                covered.update(range(m.start(), m.end()))
+    for word in CAPITALISED.finditer(text) if known else ():
+        at = word.start()
+        if word.group() not in known or at in covered or text[at - 1 : at].isalnum():
+            continue
+        m = NAME.match(text, at)
+        if m and any(same_person_spelling(m.group(2).lower(), s) for s in known[m.group(1)]):
+            out.append(Mention(article_id, m.group(), "PERSON", start=at))
+            found.append(Person(at, m.end(), m.group()))
+            covered.update(range(at, m.end()))
     places = load_lexicon().by_phrase  # a place NER took for a name is no surname
     surnames = {p.name.split()[-1] for p in found if " " in p.name}
     for surname in sorted(s for s in surnames if s.lower() not in places):
@@ -215,11 +211,13 @@ def person_mentions(
                 found.append(Person(at, end, surname))
             at = text.find(surname, end)
     found.sort(key=lambda p: p.start)
+    starts = [p.start for p in found]
     for m in PRONOUN.finditer(text) if found else ():
         back = max(0, m.start() - LOOK_BACK)
         ends = [e.end() for e in SENTENCE_END.finditer(text, back, m.start())]
         since = ends[-2] if len(ends) > 1 else back
-        named = [p for p in found if since <= p.start and p.end <= m.start()]
+        span = found[bisect_left(starts, since) : bisect_left(starts, m.start())]
+        named = [p for p in span if p.end <= m.start()]
         if len({person_parts(p.name)[1] for p in named}) == 1:
             out.append(
                 Mention(article_id, m.group(), "PERSON", start=m.start(), name=named[-1].name)

@@ -9,6 +9,8 @@ reports of one offensive share at most a third)."""
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -22,22 +24,46 @@ MIN_SENTENCES = 3
 MIN_EVENTS = 3
 
 
-def content_sets(text: str) -> list[frozenset[str]]:
-    out = []
-    for sentence in SENTENCE.split(text):
-        words = frozenset(w for w in WORD.findall(sentence.lower()) if w not in STOP_WORDS)
-        if len(words) >= 4:
-            out.append(words)
-    return out
+@dataclass(slots=True)
+class Sentences:
+    """An article's sentences as sets of content words, with an index from each word to
+    the sentences holding it: a sentence is compared only with those it shares words
+    with, so a long page costs what its shared words cost, not sentences squared."""
+
+    sets: list[frozenset[str]]
+    index: dict[str, list[int]]
+
+    @classmethod
+    def of(cls, text: str) -> Sentences:
+        sets = []
+        for sentence in SENTENCE.split(text):
+            words = frozenset(w for w in WORD.findall(sentence.lower()) if w not in STOP_WORDS)
+            if len(words) >= 4:
+                sets.append(words)
+        index: dict[str, list[int]] = defaultdict(list)
+        for k, words in enumerate(sets):
+            for w in words:
+                index[w].append(k)
+        return cls(sets, dict(index))
+
+    def has_counterpart(self, words: frozenset[str]) -> bool:
+        """A sentence here whose words overlap these by SENTENCE_OVERLAP (Jaccard). One
+        needs SENTENCE_OVERLAP of `words` in this article at all, a cheap first test."""
+        known = [w for w in words if w in self.index]
+        if len(known) < SENTENCE_OVERLAP * len(words):
+            return False
+        shared = Counter(k for w in known for k in self.index[w])
+        return any(
+            n / (len(words) + len(self.sets[k]) - n) >= SENTENCE_OVERLAP for k, n in shared.items()
+        )
 
 
-def aligned_share(a: list[frozenset[str]], b: list[frozenset[str]]) -> float:
+def aligned_share(a: Sentences, b: Sentences) -> float:
     """Share of the shorter article's sentences with a counterpart in the other."""
-    short, other = (a, b) if len(a) <= len(b) else (b, a)
-    if len(short) < MIN_SENTENCES:
+    short, other = (a, b) if len(a.sets) <= len(b.sets) else (b, a)
+    if len(short.sets) < MIN_SENTENCES:
         return 0.0
-    hits = sum(any(len(s & t) / len(s | t) >= SENTENCE_OVERLAP for t in other) for s in short)
-    return hits / len(short)
+    return sum(other.has_counterpart(s) for s in short.sets) / len(short.sets)
 
 
 def shared_events(a: set[tuple], b: set[tuple]) -> float:
@@ -46,10 +72,16 @@ def shared_events(a: set[tuple], b: set[tuple]) -> float:
 
 
 def is_rewrite(
-    a: str, b: str, a_events: set[tuple] = frozenset(), b_events: set[tuple] = frozenset()
+    a: str | Sentences,
+    b: str | Sentences,
+    a_events: set[tuple] = frozenset(),
+    b_events: set[tuple] = frozenset(),
 ) -> bool:
-    """`a_events`, `b_events`: each article's (type, source country, target country, date)."""
-    share = aligned_share(content_sets(a), content_sets(b))
+    """`a`, `b`: the texts, or their `Sentences` when one is compared more than once.
+    `a_events`, `b_events`: each article's (type, source country, target country, date)."""
+    a = a if isinstance(a, Sentences) else Sentences.of(a)
+    b = b if isinstance(b, Sentences) else Sentences.of(b)
+    share = aligned_share(a, b)
     if share >= ALIGNED_SHARE:
         return True
     return share >= SPUN_SHARE and shared_events(a_events, b_events) >= SAME_EVENTS

@@ -4,14 +4,17 @@ nothing already committed and a re-run resumes from the article ids it finds."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
 
+from eventledger.fuse.entities import EntityRow
 from eventledger.records import BatchResult
 
 if TYPE_CHECKING:
@@ -117,6 +120,22 @@ JSON_FIELDS = {
     "variants",
 }
 
+
+# the article fields the corpus stage reads; the last two from article_cache
+ARTICLE_INPUTS = (
+    "article_id",
+    "source_path",
+    "title",
+    "text",
+    "published",
+    "published_precision",
+    "published_source",
+    "url",
+    "source",
+    "minhash",
+    "terms",
+)
+STREAM_BATCH = 10_000
 
 JSON = json.JSONEncoder(ensure_ascii=False, default=asdict)  # as json.dumps, built once
 
@@ -296,43 +315,46 @@ class Store:
 
     def write_corpus(self, result: CorpusResult) -> None:
         """Replace the corpus-level answers (duplicates, stories, fused events, canonical
-        entities) in one transaction."""
-        duplicates = [
-            {"article_id": a, "duplicate_of": of, "duplicate_kind": kind}
-            for a, (of, kind) in result.duplicates.items()
-        ]
-        stories = [{"article_id": a, "story_id": s} for a, s in result.story_of.items()]
-        fused_of = [{"event_id": e, "fused_id": f} for e, f in result.fused_of.items()]
-        published = [
+        entities) in one transaction. Changes go to DuckDB as Arrow columns: a row dict
+        per entity would cost more than the entities themselves."""
+        copies = result.duplicates
+        duplicates = pa.table(
             {
-                "article_id": a,
-                "published": d,
-                "published_precision": p,
-                "published_source": "corpus",
+                "article_id": list(copies),
+                "duplicate_of": [of for of, _ in copies.values()],
+                "duplicate_kind": [kind for _, kind in copies.values()],
             }
-            for a, (d, p) in result.published.items()
-        ]
+        )
+        stories = pa.table(
+            {"article_id": list(result.story_of), "story_id": list(result.story_of.values())}
+        )
+        fused_of = pa.table(
+            {"event_id": list(result.fused_of), "fused_id": list(result.fused_of.values())}
+        )
+        published = pa.table(
+            {
+                "article_id": list(result.published),
+                "published": [d for d, _ in result.published.values()],
+                "published_precision": [p for _, p in result.published.values()],
+                "published_source": ["corpus"] * len(result.published),
+            }
+        )
+        entity_ids = pa.table(
+            {"rowid": list(result.entity_of), "entity_id": list(result.entity_of.values())}
+        )
         self.con.execute("BEGIN TRANSACTION")
         try:
             self.con.execute(
                 "UPDATE articles SET duplicate_of = NULL, duplicate_kind = NULL, story_id = NULL"
             )
-            self._update("articles", "article_id", duplicates, ("duplicate_of", "duplicate_kind"))
-            self._update("articles", "article_id", stories, ("story_id",))
+            self._update("articles", "article_id", duplicates)
+            self._update("articles", "article_id", stories)
             self._copy_story_ids()
-            self._update("events", "event_id", fused_of, ("fused_id",))
-            self._update(
-                "articles",
-                "article_id",
-                published,
-                ("published", "published_precision", "published_source"),
-            )
-            self._update(
-                "events", "event_id", result.event_dates, ("date", "date_precision", "time_text")
-            )
+            self._update("events", "event_id", fused_of)
+            self._update("articles", "article_id", published)
+            self._update("events", "event_id", pa.Table.from_pylist(result.event_dates))
             self.con.execute("UPDATE entities SET entity_id = NULL")
-            entity_ids = [{"rowid": r, "entity_id": e} for r, e in result.entity_of.items()]
-            self._update("entities", "rowid", entity_ids, ("entity_id",))
+            self._update("entities", "rowid", entity_ids)
             fresh = [r["article_id"] for r in result.cache]
             self.con.execute(
                 "DELETE FROM article_cache WHERE article_id IN (SELECT unnest(?))", [fresh]
@@ -352,10 +374,12 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
 
-    def _update(self, table: str, key: str, rows: list[dict], columns: tuple[str, ...]) -> None:
-        if not rows:
+    def _update(self, table: str, key: str, changes: pa.Table) -> None:
+        """Set the columns of `changes` on the rows whose `key` it names."""
+        if not changes.num_rows:
             return
-        self.con.register("_changes", pa.Table.from_pylist(rows))
+        self.con.register("_changes", changes)
+        columns = [c for c in changes.column_names if c != key]
         assignments = ", ".join(f"{c} = _changes.{c}" for c in columns)
         self.con.execute(
             f"UPDATE {table} SET {assignments} FROM _changes WHERE {table}.{key} = _changes.{key}"
@@ -364,46 +388,69 @@ class Store:
 
     def corpus_inputs(
         self, cache_version: str | None = None
-    ) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+    ) -> tuple[list[dict], list[dict], list[dict], list[EntityRow]]:
         """Coded articles, events, claims and entities (with their row ids) for the
         corpus stage. Articles carry their cached `minhash` and `terms` when cached by
-        `cache_version`, else None."""
-        articles = self.query(
-            "SELECT a.article_id, source_path, title, text, published, published_precision,"
-            " published_source, url, source, c.minhash, c.terms FROM articles a"
-            " LEFT JOIN article_cache c ON c.article_id = a.article_id AND c.version = ?"
-            " WHERE status = 'ok' ORDER BY a.article_id",
-            [cache_version],
-        )
-        events = self._records("events", "article_id, start_char, event_id")
-        claims = self._records("claims", "article_id, start_char, claim_id")
-        entities = self.query(
-            "SELECT rowid, article_id, start_char AS start, text, label, country, sector"
-            " FROM entities ORDER BY rowid"
-        )
+        `cache_version`, else None.
+
+        Rows stream from DuckDB and are put in order here: a DuckDB sort of whole
+        articles holds them twice over, and its allocator keeps the memory after."""
+        articles = [
+            dict(zip(ARTICLE_INPUTS, row, strict=True))
+            for row in self._stream(
+                f"SELECT a.{', '.join(ARTICLE_INPUTS[:-2])}, c.minhash, c.terms FROM articles a"
+                " LEFT JOIN article_cache c ON c.article_id = a.article_id AND c.version = $v"
+                " WHERE status = 'ok'",
+                {"v": cache_version},
+            )
+        ]
+        articles.sort(key=itemgetter("article_id"))
+        events = self._records("events", ("article_id", "start", "event_id"))
+        claims = self._records("claims", ("article_id", "start", "claim_id"))
+        seen: dict[str, str] = {}  # ids, labels and codes recur across a million rows
+
+        def one(value: str | None) -> str | None:
+            return value if value is None else seen.setdefault(value, value)
+
+        entities = [
+            EntityRow(rowid, one(aid), start, text, one(label), one(country), one(sector))
+            for rowid, aid, start, text, label, country, sector in self._stream(
+                "SELECT rowid, article_id, start_char, text, label, country, sector FROM entities"
+            )
+        ]
+        entities.sort(key=itemgetter(0))
         return articles, events, claims, entities
 
-    def _records(self, table: str, order: str) -> list[dict[str, Any]]:
-        """Rows as `rows` gives them, without the derived columns, and with one parsed
-        object per distinct JSON text (the same actors recur across millions of events;
-        the corpus stage never changes them)."""
+    def _stream(self, sql: str, params: dict | None = None) -> Iterator[tuple]:
+        """A query's rows as tuples, read in Arrow batches rather than materialised (on a
+        cursor of its own, so the connection's last result need not be finished)."""
+        cursor = self.con.cursor()
+        try:
+            for batch in cursor.sql(sql, params=params).to_arrow_reader(STREAM_BATCH):
+                yield from zip(*(column.to_pylist() for column in batch.columns), strict=True)
+        finally:
+            cursor.close()
+
+    def _records(self, table: str, order: tuple[str, ...]) -> list[dict[str, Any]]:
+        """Rows as `rows` gives them, without the derived columns, in `order` (fields),
+        and with one parsed object per distinct JSON text (the same actors recur across
+        millions of events; the corpus stage never changes them)."""
         derived = DERIVED_COLUMNS.get(table, {})
         columns = [c for c in self._columns(table) if c not in derived]
-        cursor = self.con.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
         keys = [FIELDS_OF_COLUMNS.get(c, c) for c in columns]
         json_keys = [k for k in keys if k in JSON_FIELDS]
         parsed: dict[str, Any] = {}
         out = []
-        while chunk := cursor.fetchmany(10_000):
-            for values in chunk:
-                row = dict(zip(keys, values, strict=True))
-                for key in json_keys:
-                    text = row[key]
-                    if text is not None:
-                        if text not in parsed:
-                            parsed[text] = json.loads(text)
-                        row[key] = parsed[text]
-                out.append(row)
+        for values in self._stream(f"SELECT {', '.join(columns)} FROM {table}"):
+            row = dict(zip(keys, values, strict=True))
+            for key in json_keys:
+                text = row[key]
+                if text is not None:
+                    if text not in parsed:
+                        parsed[text] = json.loads(text)
+                    row[key] = parsed[text]
+            out.append(row)
+        out.sort(key=itemgetter(*order))
         return out
 
     def query(self, sql: str, params: list | None = None) -> list[dict[str, Any]]:

@@ -180,15 +180,19 @@ def entity_mentions(
     claims resolved ("he said", "the ministry added", "The statement reiterated …")."""
     mentions, people = [], defaultdict(list)
     taken: dict[str, list[range]] = defaultdict(list)
-    for row, e in enumerate(entities):
+    for e in entities:
         label = e.label
         if label == "NORP" and not e.country and e.text[:1].isupper():
             label = PERSONISH_NORP
         taken[e.article_id].append(range(e.start, e.start + len(e.text)))
         if label == "PERSON" and len(e.text) > 2:
             people[e.article_id].append(Person(e.start, e.start + len(e.text), e.text))
+        if label == "GPE" and body_of(e.text) is None:
+            continue  # a place, not a body ("the government in Baku" is one): no entity
         if label in ("PERSON", "ORG", "GPE", PERSONISH_NORP):
-            mentions.append(Mention(e.article_id, e.text, label, e.country, e.sector, e.start, row))
+            mentions.append(
+                Mention(e.article_id, e.text, label, e.country, e.sector, e.start, e.rowid)
+            )
     story_of = story_of or {}
     story_names: dict[str, set[str]] = defaultdict(set)
     for aid, found in people.items():
@@ -317,7 +321,8 @@ def corpus_pass(
     compact: bool = False,
 ) -> CorpusResult:
     """`articles` are the coded (English) articles with their clean text. `compact`:
-    keep the fused events as store rows (`FusedRows`), for a store's whole corpus."""
+    keep the fused events as store rows (`FusedRows`), for a store's whole corpus.
+    The four lists are emptied once used, since at 100k articles they take gigabytes."""
     result = CorpusResult()
     clock = Clock(result.timings)
     fresh: dict[str, dict] = {}  # per-article work done anew, to cache
@@ -384,11 +389,11 @@ def corpus_pass(
         result.fused = chunk
     clock.lap("fusion")
     mentions = entity_mentions(entities, events, claims, articles, result.story_of)
+    for inputs in (articles, events, claims, entities):
+        inputs.clear()  # the mentions hold all the rest needs; let the joining have the room
     result.entities, assigned = canonical_entities(mentions)
     result.entity_of = {
-        entities[mentions[i].row].rowid: eid
-        for i, eid in assigned.items()
-        if mentions[i].row is not None
+        mentions[i].row: eid for i, eid in assigned.items() if mentions[i].row is not None
     }
     clock.lap("entities")
     return result

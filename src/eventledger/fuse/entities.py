@@ -59,7 +59,7 @@ class Mention:
     country: str | None = None
     sector: str | None = None
     start: int = 0  # offset in the article, for the nearest-antecedent rule
-    row: int | None = None  # index in the entities list, when it came from there
+    row: int | None = None  # the entity row's id, when it came from there
     name: str = ""  # what it refers to, when the text is a back-reference ("he", "the ministry")
 
     def __post_init__(self) -> None:

@@ -20,7 +20,6 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -56,7 +55,6 @@ def term_counts(text: str) -> Counter[str]:
     return Counter(w for w in words if w not in STOP_WORDS)
 
 
-@lru_cache(maxsize=1 << 20)
 def rarity(word: str) -> float:
     return max(0.0, COMMON_ZIPF - zipf_frequency(word, "en"))
 
@@ -67,7 +65,7 @@ class Terms:
 
     def __init__(self) -> None:
         self.vocabulary: dict[str, int] = {}
-        self.indices, self.counts, self.indptr = array("q"), array("q"), array("q", [0])
+        self.indices, self.counts, self.indptr = array("i"), array("i"), array("q", [0])
 
     def add(self, counts: dict[str, int]) -> None:
         vocabulary = self.vocabulary
@@ -88,8 +86,8 @@ class Terms:
         weight dropped); indices in first-use order, not sorted. `words`: `words()`,
         which the caller needs too."""
         n, size = len(self), len(self.vocabulary)
-        indices = np.frombuffer(self.indices, dtype=np.int64)
-        counts = np.frombuffer(self.counts, dtype=np.int64)
+        indices = np.frombuffer(self.indices, dtype=np.int32)
+        counts = np.frombuffer(self.counts, dtype=np.int32)
         indptr = np.frombuffer(self.indptr, dtype=np.int64)
         df = np.bincount(indices, minlength=size)
         rare = np.fromiter((rarity(w) for w in words), dtype=np.float64, count=size)

@@ -353,7 +353,12 @@ class Store:
             self._update("events", "event_id", fused_of)
             self._update("articles", "article_id", published)
             self._update("events", "event_id", pa.Table.from_pylist(result.event_dates))
-            self.con.execute("UPDATE entities SET entity_id = NULL")
+            self.con.register("_kept", entity_ids)  # rows no entity holds any more
+            self.con.execute(
+                "UPDATE entities SET entity_id = NULL WHERE entity_id IS NOT NULL"
+                " AND rowid NOT IN (SELECT rowid FROM _kept)"
+            )
+            self.con.unregister("_kept")
             self._update("entities", "rowid", entity_ids)
             fresh = [r["article_id"] for r in result.cache]
             self.con.execute(
@@ -375,14 +380,18 @@ class Store:
             raise
 
     def _update(self, table: str, key: str, changes: pa.Table) -> None:
-        """Set the columns of `changes` on the rows whose `key` it names."""
+        """Set the columns of `changes` on the rows whose `key` it names, touching only
+        rows it changes: a re-run rewrites few of a million rows, and DuckDB keeps an
+        undo copy of every row an open transaction updates."""
         if not changes.num_rows:
             return
         self.con.register("_changes", changes)
         columns = [c for c in changes.column_names if c != key]
         assignments = ", ".join(f"{c} = _changes.{c}" for c in columns)
+        changed = " OR ".join(f"{table}.{c} IS DISTINCT FROM _changes.{c}" for c in columns)
         self.con.execute(
-            f"UPDATE {table} SET {assignments} FROM _changes WHERE {table}.{key} = _changes.{key}"
+            f"UPDATE {table} SET {assignments} FROM _changes"
+            f" WHERE {table}.{key} = _changes.{key} AND ({changed})"
         )
         self.con.unregister("_changes")
 
@@ -406,7 +415,11 @@ class Store:
         ]
         articles.sort(key=itemgetter("article_id"))
         events = self._records("events", ("article_id", "start", "event_id"))
-        claims = self._records("claims", ("article_id", "start", "claim_id"))
+        claims = self._records(  # who speaks, and where: what entities need of a claim
+            "claims",
+            ("article_id", "start", "claim_id"),
+            ("claim_id", "article_id", "start_char", "speaker", "speaker_text"),
+        )
         seen: dict[str, str] = {}  # ids, labels and codes recur across a million rows
 
         def one(value: str | None) -> str | None:
@@ -431,12 +444,14 @@ class Store:
         finally:
             cursor.close()
 
-    def _records(self, table: str, order: tuple[str, ...]) -> list[dict[str, Any]]:
-        """Rows as `rows` gives them, without the derived columns, in `order` (fields),
-        and with one parsed object per distinct JSON text (the same actors recur across
-        millions of events; the corpus stage never changes them)."""
+    def _records(
+        self, table: str, order: tuple[str, ...], columns: tuple[str, ...] | None = None
+    ) -> list[dict[str, Any]]:
+        """Rows as `rows` gives them (or only `columns`), without the derived columns, in
+        `order` (fields), and with one parsed object per distinct JSON text (the same
+        actors recur across millions of events; the corpus stage never changes them)."""
         derived = DERIVED_COLUMNS.get(table, {})
-        columns = [c for c in self._columns(table) if c not in derived]
+        columns = columns or [c for c in self._columns(table) if c not in derived]
         keys = [FIELDS_OF_COLUMNS.get(c, c) for c in columns]
         json_keys = [k for k in keys if k in JSON_FIELDS]
         parsed: dict[str, Any] = {}

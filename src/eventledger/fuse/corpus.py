@@ -12,8 +12,11 @@ fused events of a store's corpus are kept as Arrow rows (`FusedRows`), not recor
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import re
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -179,12 +182,12 @@ def entity_mentions(
     body in a speaker's title ("Foreign Ministry spokeswoman …"), and the back-references
     claims resolved ("he said", "the ministry added", "The statement reiterated …")."""
     mentions, people = [], defaultdict(list)
-    taken: dict[str, list[range]] = defaultdict(list)
+    taken: dict[str, array] = defaultdict(lambda: array("i"))  # start, end, start, …
     for e in entities:
         label = e.label
         if label == "NORP" and not e.country and e.text[:1].isupper():
             label = PERSONISH_NORP
-        taken[e.article_id].append(range(e.start, e.start + len(e.text)))
+        taken[e.article_id].extend((e.start, e.start + len(e.text)))
         if label == "PERSON" and len(e.text) > 2:
             people[e.article_id].append(Person(e.start, e.start + len(e.text), e.text))
         if label == "GPE" and body_of(e.text) is None:
@@ -413,9 +416,19 @@ class Clock:
 
 def corpus_stage(store) -> CorpusResult:
     """Run the corpus pass over everything stored and write its answers back."""
+    release_memory()  # what the batches freed, before the inputs are read
     result = corpus_pass(*store.corpus_inputs(cache_version()), compact=True)
+    release_memory()  # what the pass freed, before DuckDB writes
     store.write_corpus(result)
     return result
+
+
+def release_memory() -> None:
+    """Give freed heap back to the system. DuckDB allocates with its own allocator, so
+    memory Python freed but glibc kept is memory DuckDB cannot use (about 0.2 GB at 10k
+    articles). Elsewhere than glibc this does nothing."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def corpus_in_memory(batch: BatchResult) -> CorpusResult:

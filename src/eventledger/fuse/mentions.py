@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -184,11 +184,12 @@ def person_mentions(
     text: str,
     people: list[Person],
     known: dict[str, set[str]],
-    taken: list[range],
+    taken: Sequence[int],
 ) -> list[Mention]:
     """Names NER missed: story names misspelt (`known`: from `known_names`), lone
-    surnames, and "He"/"She"."""
-    covered = {i for r in taken for i in r}
+    surnames, and "He"/"She". `taken`: the article's entity spans, as start, end, …"""
+    spans = zip(taken[::2], taken[1::2], strict=True)
+    covered = {i for start, end in spans for i in range(start, end)}
     found, out = list(people), []
     for word in CAPITALISED.finditer(text) if known else ():
         at = word.start()

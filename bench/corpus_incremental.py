@@ -27,11 +27,18 @@ from eventledger.fuse.corpus import corpus_stage
 from eventledger.store.duck import Store, _row
 
 
-def add(store: Store, articles: list[dict], events: list[dict], entities: list[dict]) -> None:
+def add(store: Store, articles: list[dict], events: list[dict], entities: list) -> None:
     """Articles and their mentions as the batches would have stored them."""
     store._insert("articles", [{**a, "status": "ok"} for a in articles])
     store._insert("events", [_row(e) for e in events])
-    store._insert("entities", [_row(e) for e in entities])
+    store._insert(
+        "entities", [_row({**e._asdict(), "end": e.start + len(e.text)}) for e in entities]
+    )
+
+
+def article_of(row) -> str:
+    """Articles and events are dicts, entities `EntityRow`s."""
+    return row["article_id"] if isinstance(row, dict) else row.article_id
 
 
 def timed_stage(store: Store) -> tuple[float, float, dict]:
@@ -49,8 +56,8 @@ def main() -> None:
     articles, events, entities = synthesize(n + extra)
     old = {a["article_id"] for a in articles[:n]}
 
-    def part(rows: list[dict], new: bool) -> list[dict]:
-        return [r for r in rows if (r["article_id"] in old) != new]
+    def part(rows: list, new: bool) -> list:
+        return [r for r in rows if (article_of(r) in old) != new]
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "ledger.duckdb")

@@ -12,7 +12,8 @@ where both are given, agree; under the same first name and initial, a surname wi
 nearly the same letters in another order will do ("Toivo Kral" / "Toivo Klaar");
 "Ilham Aliyev" and "Heydar Aliyev" stay apart. A lone surname joins the full name it
 matches in the same article (none if two do), else the only one in the corpus. Blocking
-and a memo of decided full names keep the work linear in the number of mentions.
+(each block's surnames compared with one rapidfuzz call) and a memo of decided full names
+keep the work near-linear in the number of mentions.
 """
 
 from __future__ import annotations

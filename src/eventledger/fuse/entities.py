@@ -23,12 +23,12 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from importlib import resources
 from typing import NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import Indel, JaroWinkler
 
+from eventledger.extract.lexicon import tsv_rows
 from eventledger.records import CanonicalEntity
 from eventledger.resolve.lexicon import load_lexicon
 
@@ -70,12 +70,9 @@ class Mention:
 @cache
 def bodies() -> list[tuple[str, str]]:
     """(phrase, body) pairs, longest phrase first."""
-    text = resources.files("eventledger.data").joinpath("bodies.tsv").read_text("utf-8")
     pairs = []
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            body, phrases = line.split("\t")
-            pairs += [(p.strip(), body) for p in phrases.split("|") if p.strip()]
+    for body, phrases in tsv_rows("bodies.tsv"):
+        pairs += [(p.strip(), body) for p in phrases.split("|") if p.strip()]
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 

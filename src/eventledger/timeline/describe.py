@@ -7,6 +7,7 @@ import json
 from functools import cache
 from importlib import resources
 
+from eventledger.extract.lexicon import tsv_rows
 from eventledger.timeline.ledger import FusedEvent
 
 PRONOUNS = {"it", "they", "he", "she", "we", "its", "their", "them", "this", "that"}
@@ -25,13 +26,7 @@ SECTORS = {
 @cache
 def phrases() -> dict[tuple[str, str], str]:
     """(type, mode) -> verb phrase from data/timeline_phrases.tsv; mode "*" is the default."""
-    text = resources.files("eventledger.data").joinpath("timeline_phrases.tsv").read_text("utf-8")
-    table = {}
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            kind, mode, phrase = line.split("\t")
-            table[(kind, mode)] = phrase
-    return table
+    return {(kind, mode): phrase for kind, mode, phrase in tsv_rows("timeline_phrases.tsv")}
 
 
 @cache

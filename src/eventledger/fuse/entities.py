@@ -227,9 +227,9 @@ def person_keys(mentions: list[Mention]) -> dict[int, str]:
             if (m.article_id, surname) not in lone:
                 spelt = named[m.article_id]
                 lone[(m.article_id, surname)] = {spelt[s] for s in similar(surname, list(spelt))}
-            here = set(lone[(m.article_id, surname)])
+            here = lone[(m.article_id, surname)]
         if len(here) == 1:  # "Kral" where the article names "Toivo Kral"
-            keys[i] = here.pop()
+            keys[i] = next(iter(here))
             continue
         matches = []
         for j in candidates(first, surname, full):

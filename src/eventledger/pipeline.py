@@ -32,6 +32,7 @@ from eventledger.ingest.readers import (
     read_inputs,
 )
 from eventledger.nlp.annotate import entities, parse, sentences
+from eventledger.nlp.model import release_nlp
 from eventledger.records import Article, BatchResult, Document, Problem
 from eventledger.store import Store
 
@@ -197,13 +198,11 @@ def run(
         log.info("batch %d committed: %d new articles", batch.number, len(result.articles))
         if on_progress:
             on_progress(batch.items)
+    release_nlp()
     with timed(report.seconds, "corpus"):
         if report.articles or not _corpus_current(store, report.run_id):
-            corpus = corpus_stage(store)
-            counts = len(corpus.stories), len(corpus.fused), len(corpus.duplicates)
-        else:  # an unchanged corpus: its stories and fused events are already stored
-            counts = _corpus_counts(store)
-    report.stories, report.fused_events, report.duplicates = counts
+            corpus_stage(store)  # else its stories and fused events are already stored
+    report.stories, report.fused_events, report.duplicates = _corpus_counts(store)
     store.finish_run(report.run_id, report.summary())
     return report
 

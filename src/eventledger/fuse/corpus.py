@@ -18,12 +18,14 @@ import json
 import re
 from array import array
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from time import perf_counter
 
 import numpy as np
+import pyarrow as pa
 
 from eventledger.coder import fingerprint
 from eventledger.fuse.dedup import NUM_PERM, Shingler, Text, article_signature, near_duplicates
@@ -56,7 +58,6 @@ class CorpusResult:
     published: dict[str, tuple[str, str]] = field(default_factory=dict)  # from the corpus
     event_dates: list[dict] = field(default_factory=list)  # events dated anew
     timings: dict[str, float] = field(default_factory=dict)
-    cache: list[dict] = field(default_factory=list)  # per-article work for the next pass
 
 
 def rank(article: dict) -> tuple:
@@ -326,6 +327,20 @@ def corpus_pass(
     """`articles` are the coded (English) articles with their clean text. `compact`:
     keep the fused events as store rows (`FusedRows`), for a store's whole corpus.
     The four lists are emptied once used, since at 100k articles they take gigabytes."""
+    result = events_pass(articles, events, compact)
+    entities_pass(result, articles, events, claims, entities)
+    return result
+
+
+def events_pass(
+    articles: list[dict],
+    events: list[dict],
+    compact: bool = False,
+    keep: Callable[[list[dict]], None] | None = None,
+) -> CorpusResult:
+    """Copies, rewrites, stories, corpus dates and fused events. `keep` receives the
+    per-article work done anew (cache rows) as soon as it is done, rather than have it
+    held through fusion: on a first pass it is 10 kB an article."""
     result = CorpusResult()
     clock = Clock(result.timings)
     fresh: dict[str, dict] = {}  # per-article work done anew, to cache
@@ -339,8 +354,11 @@ def corpus_pass(
         terms.add(article_terms(a, fresh))
     result.story_of = group_stories(items, terms)
     del items, terms
-    version = cache_version()
-    result.cache = [{"article_id": a, "version": version, **c} for a, c in fresh.items()]
+    if keep is not None:
+        version = cache_version()
+        keep([{"article_id": a, "version": version, **c} for a, c in fresh.items()])
+    del fresh
+    release_memory()
     clock.lap("stories")
     signatures = event_signatures(events)
     result.duplicates.update(
@@ -391,6 +409,18 @@ def corpus_pass(
     else:
         result.fused = chunk
     clock.lap("fusion")
+    return result
+
+
+def entities_pass(
+    result: CorpusResult,
+    articles: list[dict],
+    events: list[dict],
+    claims: list[dict],
+    entities: list[EntityRow],
+) -> None:
+    """Canonical entities, into `result`, from the stories `events_pass` found."""
+    clock = Clock(result.timings)
     mentions = entity_mentions(entities, events, claims, articles, result.story_of)
     for inputs in (articles, events, claims, entities):
         inputs.clear()  # the mentions hold all the rest needs; let the joining have the room
@@ -415,18 +445,29 @@ class Clock:
 
 
 def corpus_stage(store) -> CorpusResult:
-    """Run the corpus pass over everything stored and write its answers back."""
+    """Run the corpus pass over everything stored and write its answers back, in two
+    transactions: the fused events are written and let go before the entities are read,
+    so the two largest parts never share memory. Until the second lands the run is not
+    done, and the next run does the stage again."""
     release_memory()  # what the batches freed, before the inputs are read
-    result = corpus_pass(*store.corpus_inputs(cache_version()), compact=True)
+    articles, events = store.corpus_inputs(cache_version())
+    result = events_pass(articles, events, compact=True, keep=store.write_cache)
     release_memory()  # what the pass freed, before DuckDB writes
-    store.write_corpus(result)
+    store.write_fused(result)
+    result.fused = FusedRows()  # written: their room goes to the entities
+    release_memory()
+    entities_pass(result, articles, events, *store.entity_inputs())
+    release_memory()
+    store.write_entities(result)
     return result
 
 
 def release_memory() -> None:
-    """Give freed heap back to the system. DuckDB allocates with its own allocator, so
-    memory Python freed but glibc kept is memory DuckDB cannot use (about 0.2 GB at 10k
-    articles). Elsewhere than glibc this does nothing."""
+    """Give freed heap back to the system. DuckDB and Arrow allocate with their own
+    allocators, so memory Python freed but glibc kept is memory DuckDB cannot use (about
+    0.2 GB at 10k articles), and Arrow keeps what its tables freed until asked. The
+    glibc part does nothing elsewhere."""
+    pa.default_memory_pool().release_unused()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 

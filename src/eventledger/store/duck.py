@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
 from operator import itemgetter
@@ -280,8 +281,7 @@ class Store:
             "problems": [_row(p, run_id) for p in batch.problems],
         }
         ids = [a.article_id for a in batch.articles]
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self.transaction():
             if ids and self.known(ids):
                 for table in TABLES_OF_ARTICLE:
                     self.con.execute(
@@ -289,10 +289,17 @@ class Store:
                     )
             for table, rows in tables.items():
                 self._insert(table, rows)
-            self.con.execute("COMMIT")
-        except Exception:
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All statements inside land together, or none does."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
             self.con.execute("ROLLBACK")
             raise
+        self.con.execute("COMMIT")
 
     def _insert(self, table: str, rows: list[dict]) -> None:
         if not rows:
@@ -313,10 +320,10 @@ class Store:
         self.con.execute(f"{verb} INTO {table} SELECT {select} FROM _batch")
         self.con.unregister("_batch")
 
-    def write_corpus(self, result: CorpusResult) -> None:
-        """Replace the corpus-level answers (duplicates, stories, fused events, canonical
-        entities) in one transaction. Changes go to DuckDB as Arrow columns: a row dict
-        per entity would cost more than the entities themselves."""
+    def write_fused(self, result: CorpusResult) -> None:
+        """Replace the corpus answers about articles and events (duplicates, stories,
+        dates found from the corpus, fused events) in one transaction. Changes go to
+        DuckDB as Arrow columns: a row dict per event would cost more than the event."""
         copies = result.duplicates
         duplicates = pa.table(
             {
@@ -339,11 +346,7 @@ class Store:
                 "published_source": ["corpus"] * len(result.published),
             }
         )
-        entity_ids = pa.table(
-            {"rowid": list(result.entity_of), "entity_id": list(result.entity_of.values())}
-        )
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self.transaction():
             self.con.execute(
                 "UPDATE articles SET duplicate_of = NULL, duplicate_kind = NULL, story_id = NULL"
             )
@@ -353,19 +356,7 @@ class Store:
             self._update("events", "event_id", fused_of)
             self._update("articles", "article_id", published)
             self._update("events", "event_id", pa.Table.from_pylist(result.event_dates))
-            self.con.register("_kept", entity_ids)  # rows no entity holds any more
-            self.con.execute(
-                "UPDATE entities SET entity_id = NULL WHERE entity_id IS NOT NULL"
-                " AND rowid NOT IN (SELECT rowid FROM _kept)"
-            )
-            self.con.unregister("_kept")
-            self._update("entities", "rowid", entity_ids)
-            fresh = [r["article_id"] for r in result.cache]
-            self.con.execute(
-                "DELETE FROM article_cache WHERE article_id IN (SELECT unnest(?))", [fresh]
-            )
-            self._insert("article_cache", result.cache)
-            for table in ("stories", "fused_events", "canonical_entities"):
+            for table in ("stories", "fused_events"):
                 self.con.execute(f"DELETE FROM {table}")
             self._insert("stories", [_row(s) for s in result.stories])
             if isinstance(result.fused, FusedRows):
@@ -373,11 +364,32 @@ class Store:
                     self._insert_table("fused_events", part)
             else:
                 self._insert("fused_events", [_row(f) for f in result.fused])
+
+    def write_entities(self, result: CorpusResult) -> None:
+        """Replace the canonical entities and each entity row's `entity_id`."""
+        entity_ids = pa.table(
+            {"rowid": list(result.entity_of), "entity_id": list(result.entity_of.values())}
+        )
+        with self.transaction():
+            self.con.register("_kept", entity_ids)  # rows no entity holds any more
+            self.con.execute(
+                "UPDATE entities SET entity_id = NULL WHERE entity_id IS NOT NULL"
+                " AND rowid NOT IN (SELECT rowid FROM _kept)"
+            )
+            self.con.unregister("_kept")
+            self._update("entities", "rowid", entity_ids)
+            self.con.execute("DELETE FROM canonical_entities")
             self._insert("canonical_entities", [_row(e) for e in result.entities])
-            self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
-            raise
+
+    def write_cache(self, rows: list[dict]) -> None:
+        """Keep the corpus stage's per-article work (`article_cache`). It stands apart
+        from the corpus answers: it is valid whatever else the pass decides."""
+        fresh = [r["article_id"] for r in rows]
+        with self.transaction():
+            self.con.execute(
+                "DELETE FROM article_cache WHERE article_id IN (SELECT unnest(?))", [fresh]
+            )
+            self._insert("article_cache", rows)
 
     def _update(self, table: str, key: str, changes: pa.Table) -> None:
         """Set the columns of `changes` on the rows whose `key` it names, touching only
@@ -395,12 +407,9 @@ class Store:
         )
         self.con.unregister("_changes")
 
-    def corpus_inputs(
-        self, cache_version: str | None = None
-    ) -> tuple[list[dict], list[dict], list[dict], list[EntityRow]]:
-        """Coded articles, events, claims and entities (with their row ids) for the
-        corpus stage. Articles carry their cached `minhash` and `terms` when cached by
-        `cache_version`, else None.
+    def corpus_inputs(self, cache_version: str | None = None) -> tuple[list[dict], list[dict]]:
+        """Coded articles and their events, for the corpus stage. Articles carry their
+        cached `minhash` and `terms` when cached by `cache_version`, else None.
 
         Rows stream from DuckDB and are put in order here: a DuckDB sort of whole
         articles holds them twice over, and its allocator keeps the memory after."""
@@ -414,8 +423,12 @@ class Store:
             )
         ]
         articles.sort(key=itemgetter("article_id"))
-        events = self._records("events", ("article_id", "start", "event_id"))
-        claims = self._records(  # who speaks, and where: what entities need of a claim
+        return articles, self._records("events", ("article_id", "start", "event_id"))
+
+    def entity_inputs(self) -> tuple[list[dict], list[EntityRow]]:
+        """Claims (who speaks, and where: what entities need of a claim) and entities
+        (with their row ids), for the corpus stage's entity pass."""
+        claims = self._records(
             "claims",
             ("article_id", "start", "claim_id"),
             ("claim_id", "article_id", "start_char", "speaker", "speaker_text"),
@@ -432,7 +445,7 @@ class Store:
             )
         ]
         entities.sort(key=itemgetter(0))
-        return articles, events, claims, entities
+        return claims, entities
 
     def _stream(self, sql: str, params: dict | None = None) -> Iterator[tuple]:
         """A query's rows as tuples, read in Arrow batches rather than materialised (on a

@@ -8,7 +8,8 @@
 Each size runs in a fresh process on a corpus file the parent wrote (so peak RSS is the
 pipeline's own, not the corpus builder's): the full pipeline
 (`eventledger.pipeline.run`, corpus stage included) into a new store, then a re-run on
-the unchanged corpus, then a bare `nlp.pipe` of the stock spaCy model over the same clean
+the unchanged corpus, then the same plus 1% new articles (what adding a day's news
+costs), then a bare `nlp.pipe` of the stock spaCy model over the same clean
 texts. Sizes beyond the 4,625 non-empty articles are made by mixing sentences across
 articles of one topic, so near-duplicate detection does not collapse them. With
 --dask-size N, N articles also go through the Dask engine with 1 and then 2 workers.
@@ -96,7 +97,7 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def timed_run(path: Path, db: Path, batch_size: int, engine=None, profile=None) -> dict:
+def timed_run(paths: list[Path], db: Path, batch_size: int, engine=None, profile=None) -> dict:
     from eventledger.pipeline import local_engine, run
     from eventledger.store import Store
 
@@ -104,7 +105,8 @@ def timed_run(path: Path, db: Path, batch_size: int, engine=None, profile=None) 
         wall, used = time.perf_counter(), cpu()
         if profile is not None:
             profile.start()
-        report = run([str(path)], store, batch_size=batch_size, engine=engine or local_engine)
+        inputs = [str(p) for p in paths]
+        report = run(inputs, store, batch_size=batch_size, engine=engine or local_engine)
         if profile is not None:
             profile.stop()
         wall, used = time.perf_counter() - wall, cpu() - used
@@ -149,7 +151,7 @@ def dask_runs(path: Path, work: Path, batch_size: int) -> dict:
         start = time.perf_counter()
         with dask_engine(workers) as engine:
             ready = time.perf_counter() - start
-            figures = timed_run(path, work / f"dask{workers}.duckdb", batch_size, engine)
+            figures = timed_run([path], work / f"dask{workers}.duckdb", batch_size, engine)
         out[f"workers_{workers}"] = {**figures, "startup_s": round(ready, 2)}
     one, two = out["workers_1"]["wall_s"], out["workers_2"]["wall_s"]
     out["speedup_2_vs_1"] = round(one / two, 2) if two else None
@@ -157,9 +159,16 @@ def dask_runs(path: Path, work: Path, batch_size: int) -> dict:
 
 
 def one_size(
-    size: int, path: Path, batch_size: int, dask: bool, profile: bool, bare: bool = True
+    size: int,
+    path: Path,
+    batch_size: int,
+    dask: bool,
+    profile: bool,
+    bare: bool = True,
+    more: Path | None = None,
 ) -> dict:
-    """Everything measured for one size, in this (fresh) process."""
+    """Everything measured for one size, in this (fresh) process. `more`: 1% new
+    articles, added to the store after the re-run, the way a user adds a day's news."""
     from eventledger.nlp.model import load_nlp
 
     articles, n_words = count(path)
@@ -168,9 +177,10 @@ def one_size(
         start = time.perf_counter()
         load_nlp()
         load_s = time.perf_counter() - start
-        first = timed_run(path, work / "ledger.duckdb", batch_size)
+        first = timed_run([path], work / "ledger.duckdb", batch_size)
         rss = peak_rss_mb()
-        again = timed_run(path, work / "ledger.duckdb", batch_size)
+        again = timed_run([path], work / "ledger.duckdb", batch_size)
+        added = timed_run([path, more], work / "ledger.duckdb", batch_size) if more else None
         texts = clean_texts(work / "ledger.duckdb") if bare else None
         result = {
             "size": size,
@@ -181,6 +191,8 @@ def one_size(
             "peak_rss_mb": round(rss),
             "rerun": again,
         }
+        if added is not None:
+            result["added"] = added
         if texts is not None:
             result["bare_spacy"] = {**bare_pass(texts), "texts": len(texts)}
         result["figures"] = figures(result)
@@ -188,7 +200,7 @@ def one_size(
             from pyinstrument import Profiler
 
             profiler = Profiler()
-            timed_run(path, work / "profiled.duckdb", batch_size, profile=profiler)
+            timed_run([path], work / "profiled.duckdb", batch_size, profile=profiler)
             RESULTS.mkdir(parents=True, exist_ok=True)
             text = profiler.output_text(unicode=False, color=False, show_all=False)
             (RESULTS / f"profile-{size}.txt").write_text(text)
@@ -204,6 +216,8 @@ def figures(r: dict) -> dict:
         "words_per_s": round(r["words"] / wall),
         "rerun_share": round(r["rerun"]["wall_s"] / wall, 4),
     }
+    if "added" in r:
+        out["added_share"] = round(r["added"]["wall_s"] / wall, 4)
     if "bare_spacy" in r:
         bare = r["bare_spacy"]["wall_s"]
         out |= {
@@ -245,6 +259,13 @@ def show(r: dict) -> None:
         f"re-run unchanged: {r['rerun']['wall_s']} s = {100 * f['rerun_share']:.1f}% of the first"
         f" run; stages {r['rerun']['stage_s']}"
     )
+    if "added" in r:
+        a = r["added"]
+        print(
+            f"adding {a['new_articles']} articles ({100 * a['new_articles'] / r['articles']:.1f}%):"
+            f" {a['wall_s']} s = {100 * f['added_share']:.1f}% of the first run;"
+            f" stages {a['stage_s']}"
+        )
     if "dask" in r:
         d = r["dask"]
         print(
@@ -256,9 +277,12 @@ def show(r: dict) -> None:
 def measure(size: int, args: argparse.Namespace, dask: bool, profile: bool, topics: dict) -> dict:
     """One size in a fresh process, so its peak RSS is its own."""
     with tempfile.TemporaryDirectory(prefix="elcorpus-") as tmp:
-        path = Path(tmp) / "corpus" / "articles.jsonl"
-        write_corpus(corpus(topics, size), path)
+        path, more = Path(tmp) / "corpus" / "articles.jsonl", Path(tmp) / "more.jsonl"
+        rows = corpus(topics, size + max(1, size // 100))  # the first `size` are corpus(size)
+        write_corpus(rows[:size], path)
+        write_corpus(rows[size:], more)
         cmd = [sys.executable, __file__, "--one", str(size), "--corpus", str(path)]
+        cmd += ["--more", str(more)]
         cmd += ["--batch-size", str(args.batch_size)]
         cmd += ["--profile"] if profile else []
         cmd += ["--with-dask"] if dask else []
@@ -282,10 +306,17 @@ def main() -> None:
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child: measure one size
     ap.add_argument("--with-dask", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)  # child: its corpus file
+    ap.add_argument("--more", type=Path, help=argparse.SUPPRESS)  # child: 1% to add after
     args = ap.parse_args()
     if args.one:
         r = one_size(
-            args.one, args.corpus, args.batch_size, args.with_dask, args.profile, not args.no_bare
+            args.one,
+            args.corpus,
+            args.batch_size,
+            args.with_dask,
+            args.profile,
+            not args.no_bare,
+            args.more,
         )
         print(json.dumps(r))
         return

@@ -91,11 +91,24 @@ DERIVED = {
     "location_name": "json_extract_string(location, '$.name')",
     "location_country": "json_extract_string(location, '$.country')",
 }
+# What the coder found, kept beside what the corpus stage makes of it: the stage reads
+# these, so its answers (an article dated from its story, its events dated again) never
+# feed its next pass. Stores from before they existed keep the corpus's dates as coded.
+CODED = {
+    "articles": {
+        "published": "coded_published",
+        "published_precision": "coded_published_precision",
+        "published_source": "coded_published_source",
+    },
+    "events": {"date": "coded_date", "date_precision": "coded_date_precision"},
+}
 DERIVED_COLUMNS = {
+    "articles": {coded: field for field, coded in CODED["articles"].items()},
     "events": {
         **DERIVED,
         "claimed_by_name": "json_extract_string(claimed_by, '$.name')",
         "story_id": "NULL",  # copied from the article by the corpus stage
+        **{coded: field for field, coded in CODED["events"].items()},
     },
     "fused_events": DERIVED,
 }
@@ -122,7 +135,8 @@ JSON_FIELDS = {
 }
 
 
-# the article fields the corpus stage reads; the last two from article_cache
+# the article fields the corpus stage reads (the dates as coded); the last two from
+# article_cache
 ARTICLE_INPUTS = (
     "article_id",
     "source_path",
@@ -354,6 +368,10 @@ class Store:
             self._update("articles", "article_id", stories)
             self._copy_story_ids()
             self._update("events", "event_id", fused_of)
+            for table, coded in CODED.items():  # as coded, then as this pass dates them
+                changed = " OR ".join(f"{f} IS DISTINCT FROM {c}" for f, c in coded.items())
+                restore = ", ".join(f"{f} = {c}" for f, c in coded.items())
+                self.con.execute(f"UPDATE {table} SET {restore} WHERE {changed}")
             self._update("articles", "article_id", published)
             self._update("events", "event_id", pa.Table.from_pylist(result.event_dates))
             for table in ("stories", "fused_events"):
@@ -413,17 +431,25 @@ class Store:
 
         Rows stream from DuckDB and are put in order here: a DuckDB sort of whole
         articles holds them twice over, and its allocator keeps the memory after."""
+        coded = CODED["articles"]
+        columns = [f"a.{coded[f]}" if f in coded else f"a.{f}" for f in ARTICLE_INPUTS[:-2]]
         articles = [
             dict(zip(ARTICLE_INPUTS, row, strict=True))
             for row in self._stream(
-                f"SELECT a.{', '.join(ARTICLE_INPUTS[:-2])}, c.minhash, c.terms FROM articles a"
+                f"SELECT {', '.join(columns)}, c.minhash, c.terms FROM articles a"
                 " LEFT JOIN article_cache c ON c.article_id = a.article_id AND c.version = $v"
                 " WHERE status = 'ok'",
                 {"v": cache_version},
             )
         ]
         articles.sort(key=itemgetter("article_id"))
-        return articles, self._records("events", ("article_id", "start", "event_id"))
+        coded = CODED["events"]
+        columns = [
+            f"{coded[c]} AS {c}" if c in coded else c
+            for c in self._columns("events")
+            if c not in DERIVED_COLUMNS["events"]
+        ]
+        return articles, self._records("events", ("article_id", "start", "event_id"), columns)
 
     def entity_inputs(self) -> tuple[list[dict], list[EntityRow]]:
         """Claims (who speaks, and where: what entities need of a claim) and entities
@@ -460,12 +486,14 @@ class Store:
     def _records(
         self, table: str, order: tuple[str, ...], columns: tuple[str, ...] | None = None
     ) -> list[dict[str, Any]]:
-        """Rows as `rows` gives them (or only `columns`), without the derived columns, in
+        """Rows as `rows` gives them (or only `columns`, SQL, maybe "x AS y"), without the
+        derived columns, in
         `order` (fields), and with one parsed object per distinct JSON text (the same
         actors recur across millions of events; the corpus stage never changes them)."""
         derived = DERIVED_COLUMNS.get(table, {})
         columns = columns or [c for c in self._columns(table) if c not in derived]
-        keys = [FIELDS_OF_COLUMNS.get(c, c) for c in columns]
+        names = [c.rsplit(" AS ", 1)[-1] for c in columns]  # "coded_date AS date"
+        keys = [FIELDS_OF_COLUMNS.get(c, c) for c in names]
         json_keys = [k for k in keys if k in JSON_FIELDS]
         parsed: dict[str, Any] = {}
         out = []

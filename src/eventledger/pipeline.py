@@ -180,10 +180,13 @@ def run(
     batch_size: int = DEFAULT_BATCH,
     on_progress: Callable[[int], None] | None = None,
     engine: Engine = local_engine,
+    keep_model: bool = False,
 ) -> RunReport:
     """Process every new document under `inputs` into `store`, one transaction per batch.
 
     The engine may finish batches out of order (Dask); each is committed as it arrives.
+    The spaCy pipeline is let go before the corpus stage, which wants the room, unless
+    `keep_model` (a server parsing one upload after another).
     """
     report = RunReport(run_id=uuid.uuid4().hex[:12])
     store.start_run(report.run_id, inputs)
@@ -198,7 +201,8 @@ def run(
         log.info("batch %d committed: %d new articles", batch.number, len(result.articles))
         if on_progress:
             on_progress(batch.items)
-    release_nlp()
+    if not keep_model:
+        release_nlp()
     with timed(report.seconds, "corpus"):
         if report.articles or not _corpus_current(store, report.run_id):
             corpus_stage(store)  # else its stories and fused events are already stored

@@ -1,13 +1,14 @@
 """The corpus stage: everything that needs the whole store, run after the batches.
 
-It reads articles, events, claims and entities, finds copies and rewrites, groups
-stories, dates undated articles from their story (and their events with them), fuses
-event mentions and joins entity spellings, then rewrites the corpus tables in one
-transaction. It is cheap next to parsing (LSH and blocking keep it sub-quadratic), so it
-simply runs again over the whole store after every run, and its answers always reflect
-everything stored. Per-article work (MinHash signatures, word counts) is cached in the
-store (`article_cache`), so a run that adds a few articles recomputes only theirs, and the
-fused events of a store's corpus are kept as Arrow rows (`FusedRows`), not records.
+It reads articles and events, finds copies and rewrites, groups stories, dates undated
+articles from their story (and their events with them) and fuses event mentions; then it
+reads claims and entities and joins entity spellings. Each half's answers replace the
+last pass's in one transaction. It is cheap next to parsing (LSH and blocking keep it
+sub-quadratic), so it simply runs again over the whole store after every run, reading
+the dates as coded, and its answers always reflect everything stored. Per-article work
+(MinHash signatures, word counts) is cached in the store (`article_cache`), so a run that
+adds a few articles recomputes only theirs, and the fused events of a store's corpus are
+kept as Arrow rows (`FusedRows`), not records.
 """
 
 from __future__ import annotations

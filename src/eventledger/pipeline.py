@@ -32,7 +32,6 @@ from eventledger.ingest.readers import (
     read_inputs,
 )
 from eventledger.nlp.annotate import entities, parse, sentences
-from eventledger.nlp.model import release_nlp
 from eventledger.records import Article, BatchResult, Document, Problem
 from eventledger.store import Store
 
@@ -180,13 +179,10 @@ def run(
     batch_size: int = DEFAULT_BATCH,
     on_progress: Callable[[int], None] | None = None,
     engine: Engine = local_engine,
-    keep_model: bool = False,
 ) -> RunReport:
     """Process every new document under `inputs` into `store`, one transaction per batch.
 
     The engine may finish batches out of order (Dask); each is committed as it arrives.
-    The spaCy pipeline is let go before the corpus stage, which wants the room, unless
-    `keep_model` (a server parsing one upload after another).
     """
     report = RunReport(run_id=uuid.uuid4().hex[:12])
     store.start_run(report.run_id, inputs)
@@ -201,12 +197,13 @@ def run(
         log.info("batch %d committed: %d new articles", batch.number, len(result.articles))
         if on_progress:
             on_progress(batch.items)
-    if not keep_model:
-        release_nlp()
     with timed(report.seconds, "corpus"):
         if report.articles or not _corpus_current(store, report.run_id):
-            corpus_stage(store)  # else its stories and fused events are already stored
-    report.stories, report.fused_events, report.duplicates = _corpus_counts(store)
+            corpus = corpus_stage(store)
+            counts = len(corpus.stories), len(corpus.fused), len(corpus.duplicates)
+        else:  # an unchanged corpus: its stories and fused events are already stored
+            counts = _corpus_counts(store)
+    report.stories, report.fused_events, report.duplicates = counts
     store.finish_run(report.run_id, report.summary())
     return report
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import json
 import re
 from array import array
@@ -36,6 +37,7 @@ from eventledger.fuse.mentions import Person, body_mentions, known_names, person
 from eventledger.fuse.redate import corpus_dates, redate_events
 from eventledger.fuse.rewrites import Sentences, is_rewrite
 from eventledger.fuse.stories import StoryText, Terms, group_stories, term_counts
+from eventledger.nlp.model import load_nlp
 from eventledger.records import BatchResult, CanonicalEntity, FusedEvent, Story
 from eventledger.resolve.lexicon import load_lexicon
 from eventledger.store.duck import FusedRows
@@ -449,13 +451,18 @@ def corpus_stage(store) -> CorpusResult:
     """Run the corpus pass over everything stored and write its answers back, in two
     transactions: the fused events are written and let go before the entities are read,
     so the two largest parts never share memory. Until the second lands the run is not
-    done, and the next run does the stage again."""
+    done, and the next run does the stage again.
+
+    The stage parses nothing, so the spaCy pipeline the batches loaded is let go first
+    (its vocabulary grows with every article); the next parse loads it again."""
+    load_nlp.cache_clear()
+    gc.collect()
     release_memory()  # what the batches freed, before the inputs are read
     articles, events = store.corpus_inputs(cache_version())
     result = events_pass(articles, events, compact=True, keep=store.write_cache)
     release_memory()  # what the pass freed, before DuckDB writes
     store.write_fused(result)
-    result.fused = FusedRows()  # written: their room goes to the entities
+    result.fused.release()  # written: their room goes to the entities
     release_memory()
     entities_pass(result, articles, events, *store.entity_inputs())
     release_memory()

@@ -21,7 +21,6 @@ memory of a 1k one.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import defaultdict
 from functools import cache
@@ -219,11 +218,3 @@ def load_nlp() -> Language:
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"validate": False})
     ruler.add_patterns(ruler_patterns())
     return nlp
-
-
-def release_nlp() -> None:
-    """Let the shared pipeline go once a run has parsed everything: the corpus stage
-    parses nothing and wants the room (the vocabulary grows with every article). What
-    needs the pipeline next loads it again."""
-    load_nlp.cache_clear()
-    gc.collect()

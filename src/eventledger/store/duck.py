@@ -179,6 +179,7 @@ class FusedRows:
     articles millions of `FusedEvent` records would take gigabytes, their rows a tenth."""
 
     tables: list[pa.Table] = field(default_factory=list)
+    rows: int = 0  # kept when the tables are let go
 
     def add(self, records: list) -> None:
         shared: dict[int, str] = {}  # actors and places are objects shared between records
@@ -192,9 +193,14 @@ class FusedRows:
 
         if records:
             self.tables.append(pa.Table.from_pylist([_row(r, encode=encode) for r in records]))
+            self.rows += len(records)
+
+    def release(self) -> None:
+        """Let the tables go once they are written; their count stays."""
+        self.tables = []
 
     def __len__(self) -> int:
-        return sum(t.num_rows for t in self.tables)
+        return self.rows
 
 
 # DuckDB keeps what it wrote in its buffer pool up to 80% of RAM by default, so a long run

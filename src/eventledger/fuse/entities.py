@@ -172,9 +172,9 @@ class Block:
         self.position[index] = len(self.position)
 
 
-def candidates(first: str | None, surname: str, full: dict[str, Block]) -> list[int]:
-    """The canonical names a spelling may be, in the order their blocks list them: a close
-    surname in any of its blocks, or, under its own first name, a garbled one."""
+def candidates(first: str | None, surname: str, full: dict[str, Block]) -> set[int]:
+    """The canonical names a spelling may be: a close surname in any of its blocks, or,
+    under its own first name, a garbled one."""
     keys = blocks(first, surname)
     found: set[int] = set()
     for key in keys:
@@ -186,15 +186,18 @@ def candidates(first: str | None, surname: str, full: dict[str, Block]) -> list[
         for s2 in block.surnames:
             if garbled(surname, s2):
                 found.update(block.holders[s2])
+    return found
+
+
+def first_filed(indices: list[int], first: str | None, surname: str, full: dict[str, Block]) -> int:
+    """Of a spelling's candidates, the one its blocks list first (in `blocks` order, then
+    in filing order)."""
+    keys = [key for key in blocks(first, surname) if key in full]
 
     def filed(j: int) -> tuple[int, int]:
-        return next(
-            (n, full[k].position[j])
-            for n, k in enumerate(keys)
-            if k in full and j in full[k].position
-        )
+        return next((n, full[k].position[j]) for n, k in enumerate(keys) if j in full[k].position)
 
-    return sorted(found, key=filed)
+    return min(indices, key=filed)
 
 
 def person_keys(mentions: list[Mention]) -> dict[int, str]:
@@ -231,18 +234,16 @@ def person_keys(mentions: list[Mention]) -> dict[int, str]:
         if len(here) == 1:  # "Kral" where the article names "Toivo Kral"
             keys[i] = next(iter(here))
             continue
-        matches = []
-        for j in candidates(first, surname, full):
-            f2, _, c2 = canon[j]
-            if m.country and c2 and m.country != c2:
-                continue
-            if first and f2 and first != f2:
-                continue
-            matches.append(j)
-            if first or len(matches) > 1:
-                break  # the first decides a full name; a second makes a lone one ambiguous
+        matches = [  # affiliations and first names, where both are given, agree
+            j
+            for j in candidates(first, surname, full)
+            if not (m.country and canon[j][2] and m.country != canon[j][2])
+            and not (first and canon[j][0] and first != canon[j][0])
+        ]
         match = None
-        if (first and matches) or (len(matches) == 1 and not here):  # or the corpus's only one
+        if first and matches:  # the first its blocks list decides a full name
+            match = first_filed(matches, first, surname, full)
+        elif len(matches) == 1 and not here:  # a lone surname: the corpus's only one
             match = matches[0]
         if match is None and (m.label != "PERSON" or " " not in clean_name(m.name)):
             continue  # a lone word or a doubtful NER label may join a name, not found one

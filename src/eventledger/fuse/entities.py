@@ -216,6 +216,9 @@ def person_keys(mentions: list[Mention]) -> dict[int, str]:
     decided: dict[tuple, str] = {}  # a full name's decision does not depend on its article
     named: dict[str, dict[str, str]] = defaultdict(dict)  # article -> surname -> key
     lone: dict[tuple[str, str], set[str]] = {}  # (article, surname) -> the keys it may be
+    # candidates by (first, surname) until a name is added: lone surnames come after every
+    # full name, so the same few thousand are asked a hundred thousand times
+    asked: dict[tuple[str | None, str], set[int]] = {}
     for i in order:
         m = mentions[i]
         first, surname = person_parts(clean_name(m.name))
@@ -234,9 +237,11 @@ def person_keys(mentions: list[Mention]) -> dict[int, str]:
         if len(here) == 1:  # "Kral" where the article names "Toivo Kral"
             keys[i] = next(iter(here))
             continue
+        if (first, surname) not in asked:
+            asked[(first, surname)] = candidates(first, surname, full)
         matches = [  # affiliations and first names, where both are given, agree
             j
-            for j in candidates(first, surname, full)
+            for j in asked[(first, surname)]
             if not (m.country and canon[j][2] and m.country != canon[j][2])
             and not (first and canon[j][0] and first != canon[j][0])
         ]
@@ -251,6 +256,7 @@ def person_keys(mentions: list[Mention]) -> dict[int, str]:
             canon[i] = (first, surname, m.country)
             for key in blocks(first, surname):
                 full[key].add(surname, i)
+            asked.clear()  # the answers before may lack the new name
             keys[i] = f"PER|{clean_name(m.name).lower()}"
         else:
             keys[i] = keys[match]

@@ -119,9 +119,8 @@ def organisation_keys(mentions: list[Mention]) -> dict[int, str]:
         if m.country and m.label not in PERSON_LABELS and (body := body_of(m.name)):
             named[(m.article_id, body)].add(m.country)
     last_ministry: dict[str, str] = {}
-    for i, m in sorted(enumerate(mentions), key=lambda im: (im[1].article_id, im[1].start)):
-        if m.label in PERSON_LABELS:
-            continue
+    not_people = [(i, m) for i, m in enumerate(mentions) if m.label not in PERSON_LABELS]
+    for i, m in sorted(not_people, key=lambda im: (im[1].article_id, im[1].start)):
         body = body_of(m.name)
         if m.label == "GPE" and body is None:
             continue

@@ -360,8 +360,8 @@ def events_pass(
     if keep is not None:
         version = cache_version()
         keep([{"article_id": a, "version": version, **c} for a, c in fresh.items()])
-    del fresh
-    release_memory()
+        del fresh
+        release_memory()  # the rows kept, about 10 kB an article on a first pass
     clock.lap("stories")
     signatures = event_signatures(events)
     result.duplicates.update(

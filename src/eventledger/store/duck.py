@@ -102,6 +102,14 @@ CODED = {
     },
     "events": {"date": "coded_date", "date_precision": "coded_date_precision"},
 }
+
+
+def as_coded(table: str, columns: list[str] | tuple[str, ...], prefix: str = "") -> list[str]:
+    """SELECT expressions for `columns` that read the coded copy where there is one."""
+    coded = CODED[table]
+    return [f"{prefix}{coded[c]} AS {c}" if c in coded else f"{prefix}{c}" for c in columns]
+
+
 DERIVED_COLUMNS = {
     "articles": {coded: field for field, coded in CODED["articles"].items()},
     "events": {
@@ -437,8 +445,7 @@ class Store:
 
         Rows stream from DuckDB and are put in order here: a DuckDB sort of whole
         articles holds them twice over, and its allocator keeps the memory after."""
-        coded = CODED["articles"]
-        columns = [f"a.{coded[f]}" if f in coded else f"a.{f}" for f in ARTICLE_INPUTS[:-2]]
+        columns = as_coded("articles", ARTICLE_INPUTS[:-2], "a.")
         articles = [
             dict(zip(ARTICLE_INPUTS, row, strict=True))
             for row in self._stream(
@@ -449,12 +456,8 @@ class Store:
             )
         ]
         articles.sort(key=itemgetter("article_id"))
-        coded = CODED["events"]
-        columns = [
-            f"{coded[c]} AS {c}" if c in coded else c
-            for c in self._columns("events")
-            if c not in DERIVED_COLUMNS["events"]
-        ]
+        stored = [c for c in self._columns("events") if c not in DERIVED_COLUMNS["events"]]
+        columns = as_coded("events", stored)
         return articles, self._records("events", ("article_id", "start", "event_id"), columns)
 
     def entity_inputs(self) -> tuple[list[dict], list[EntityRow]]:
@@ -493,9 +496,9 @@ class Store:
         self, table: str, order: tuple[str, ...], columns: tuple[str, ...] | None = None
     ) -> list[dict[str, Any]]:
         """Rows as `rows` gives them (or only `columns`, SQL, maybe "x AS y"), without the
-        derived columns, in
-        `order` (fields), and with one parsed object per distinct JSON text (the same
-        actors recur across millions of events; the corpus stage never changes them)."""
+        derived columns, in `order` (fields), and with one parsed object per distinct JSON
+        text (the same actors recur across millions of events; the corpus stage never
+        changes them)."""
         derived = DERIVED_COLUMNS.get(table, {})
         columns = columns or [c for c in self._columns(table) if c not in derived]
         names = [c.rsplit(" AS ", 1)[-1] for c in columns]  # "coded_date AS date"

@@ -3,11 +3,13 @@ serve` on the seeds' and samples' store. Screenshots land in each test's tmp dir
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -98,13 +100,24 @@ def test_overview_chart_map_and_table(page, tmp_path):
     page.screenshot(path=tmp_path / "overview.png", full_page=True)
 
 
-def test_filter_then_open_the_evidence(page, tmp_path):
-    total = page.locator("#event-count").inner_text()
+def total_of(server: str, **filters) -> int:
+    """How many events the API has for these filters: what the table must end up counting."""
+    query = urllib.parse.urlencode({**filters, "limit": 1})
+    with urllib.request.urlopen(f"{server}/api/events?{query}", timeout=10) as response:
+        return json.load(response)["total"]
+
+
+def wait_for_count(page, total: int) -> None:
+    page.wait_for_function(
+        "(total) => document.querySelector('#event-count').textContent.endsWith(` of ${total}`)",
+        arg=total,
+    )
+
+
+def test_filter_then_open_the_evidence(page, server, tmp_path):
     page.select_option("#filters select[name=type]", "ASSAULT")
     page.select_option("#filters select[name=country]", "UKR")
-    page.wait_for_function(
-        "(before) => document.querySelector('#event-count').textContent !== before", arg=total
-    )
+    wait_for_count(page, total_of(server, type="ASSAULT", country="UKR"))
     rows = page.locator("#events tbody tr")
     assert 0 < rows.count() < 50
     types = rows.locator("td:nth-child(2)").all_inner_texts()
@@ -120,6 +133,29 @@ def test_filter_then_open_the_evidence(page, tmp_path):
     current.wait_for()
     assert current.inner_text() in sentence or sentence.startswith(current.inner_text()[:40])
     page.screenshot(path=tmp_path / "article.png", full_page=True)
+
+
+def test_a_late_answer_to_an_older_filter_is_dropped(page, server):
+    """The answer to the first filter arrives after the answer to both; the table keeps both."""
+    page.evaluate("""() => {
+      const fetchNow = window.fetch;
+      window.fetch = async (url, ...rest) => {
+        const response = await fetchNow(url, ...rest);
+        const q = new URL(url).searchParams;
+        if (String(url).includes("/api/events?") && q.get("type") && !q.get("country")) {
+          await new Promise((done) => setTimeout(done, 1500));
+        }
+        return response;
+      };
+    }""")
+    page.select_option("#filters select[name=type]", "ASSAULT")
+    page.wait_for_timeout(500)  # the first filter's request is sent (and held back)
+    page.select_option("#filters select[name=country]", "UKR")
+    both = total_of(server, type="ASSAULT", country="UKR")
+    assert both != total_of(server, type="ASSAULT")
+    wait_for_count(page, both)
+    page.wait_for_timeout(2000)  # the held-back answer has arrived by now
+    assert page.locator("#event-count").inner_text().endswith(f" of {both}")
 
 
 def test_script_in_an_article_stays_text(page, tmp_path):

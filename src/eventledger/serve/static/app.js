@@ -47,6 +47,14 @@ async function api(path, params = {}) {
   return response.json();
 }
 
+// Answers can arrive out of order; a view shows only its newest request's answer (null: overtaken).
+const newest = {};
+async function latest(view, path, params = {}) {
+  const ticket = (newest[view] = (newest[view] || 0) + 1);
+  const data = await api(path, params);
+  return newest[view] === ticket ? data : null;
+}
+
 function showError(root, error) {
   root.replaceChildren(el("p", { class: "error" }, String(error.message || error)));
 }
@@ -132,7 +140,8 @@ async function loadChart() {
   const root = $("#chart");
   const bucket = $("#bucket").value;
   let data;
-  try { data = await api("/api/timeline", { ...filters(), bucket }); } catch (e) { return showError(root, e); }
+  try { data = await latest("chart", "/api/timeline", { ...filters(), bucket }); } catch (e) { return showError(root, e); }
+  if (!data) return;
   const periods = withGaps(data.periods, bucket);
   $("#chart-note").textContent = data.less_precise
     ? `${data.less_precise} events dated less precisely than a ${bucket} are not drawn` : "";
@@ -207,7 +216,8 @@ async function initMap() {
 async function loadMap() {
   if (!map) return;
   let data;
-  try { data = await api("/api/map", filters()); } catch (e) { return showError($("#map-note"), e); }
+  try { data = await latest("map", "/api/map", filters()); } catch (e) { return showError($("#map-note"), e); }
+  if (!data) return;
   markers.clearLayers();
   const places = new Map();
   for (const p of data.items) {
@@ -240,8 +250,9 @@ async function loadTable() {
   const body = $("#events tbody");
   let data;
   try {
-    data = await api("/api/events", { ...filters(), sort: state.sort, limit: PAGE, offset: state.offset });
+    data = await latest("table", "/api/events", { ...filters(), sort: state.sort, limit: PAGE, offset: state.offset });
   } catch (e) { return showError(body, e); }
+  if (!data) return;
   const rows = data.items.map((e) => {
     const row = el("tr", { class: "clickable", "data-event": e.event_id, on: { click: () => showEvidence(e.event_id) } },
       el("td", {}, e.date || ""), el("td", {}, e.type, e.mode ? el("div", { class: "muted" }, e.mode) : null),
@@ -269,7 +280,8 @@ async function showEvidence(eventId) {
   }
   const root = $("#evidence");
   let e;
-  try { e = await api(`/api/events/${encodeURIComponent(eventId)}`); } catch (err) { return showError(root, err); }
+  try { e = await latest("evidence", `/api/events/${encodeURIComponent(eventId)}`); } catch (err) { return showError(root, err); }
+  if (!e) return;
   const facts = [
     ["type", `${e.type}${e.mode ? " / " + e.mode : ""}`], ["source", actor(e.source)],
     ["target", actor(e.target)], ["date", e.date ? `${e.date} (${e.date_precision})` : "undated"],
@@ -357,7 +369,8 @@ async function showClaims(root) {
   const list = el("tbody");
   const count = el("span", { class: "muted" });
   async function loadClaims() {
-    const data = await api("/api/claims", { stance: stance.value, speaker: speaker.value, limit: 200 });
+    const data = await latest("claims", "/api/claims", { stance: stance.value, speaker: speaker.value, limit: 200 });
+    if (!data) return;
     count.textContent = `${data.items.length} of ${data.total}`;
     list.replaceChildren(...data.items.map((c) => el("tr", {},
       el("td", {}, actor(c.speaker), c.speaker_text && c.speaker_text !== c.speaker?.name ? el("div", { class: "muted" }, c.speaker_text) : null),
@@ -398,7 +411,8 @@ async function showEntities(root) {
   const body = el("tbody");
   const count = el("span", { class: "muted" });
   async function load() {
-    const data = await api("/api/entities", { q: q.value, label: label.value, limit: 200 });
+    const data = await latest("entities", "/api/entities", { q: q.value, label: label.value, limit: 200 });
+    if (!data) return;
     count.textContent = `${data.items.length} of ${data.total}`;
     body.replaceChildren(...data.items.map((e) => el("tr", {},
       el("td", {}, link(`#/entity/${encodeURIComponent(e.entity_id)}`, e.name)), el("td", {}, e.label),

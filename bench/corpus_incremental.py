@@ -65,7 +65,7 @@ def main() -> None:
         first, first_cpu, first_steps = timed_stage(store)
         add(store, part(articles, True), part(events, True), part(entities, True))
         second, second_cpu, second_steps = timed_stage(store)
-        store.con.execute("DELETE FROM article_cache")
+        store.con.execute("DELETE FROM article_cache; DELETE FROM mention_cache")
         uncached, uncached_cpu, _ = timed_stage(store)
         store.close()
     rate = args.pipeline_rate

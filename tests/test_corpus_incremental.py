@@ -45,9 +45,12 @@ def test_adding_articles_answers_as_one_run_over_all(tmp_path):
     run(corpus, tmp_path / "once.duckdb", tmp_path / "all")
     assert exported(tmp_path / "ab") == exported(tmp_path / "all")
     with duckdb.connect(str(grown), read_only=True) as con:  # every article's work cached
-        cached = con.execute("SELECT count(*) FROM article_cache").fetchone()[0]
+        cached = [
+            con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("article_cache", "mention_cache")
+        ]
         stored = con.execute("SELECT count(*) FROM articles WHERE status = 'ok'").fetchone()[0]
-    assert cached == stored == len(seeds)
+    assert cached == [stored, stored] and stored == len(seeds)
 
 
 def test_story_candidates_are_every_date_compatible_pair_sharing_a_band():

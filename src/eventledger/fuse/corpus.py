@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import hashlib
 import json
 import re
 from array import array
@@ -29,7 +30,7 @@ from time import perf_counter
 import numpy as np
 import pyarrow as pa
 
-from eventledger.coder import fingerprint
+from eventledger.coder import coder_version, fingerprint
 from eventledger.fuse.dedup import NUM_PERM, Shingler, Text, article_signature, near_duplicates
 from eventledger.fuse.entities import EntityRow, Mention, body_of, canonical_entities
 from eventledger.fuse.events import ArticleInfo, fused_events
@@ -179,12 +180,16 @@ def entity_mentions(
     claims: list[dict],
     articles: list[dict],
     story_of: dict[str, str] | None = None,
+    cached: dict[str, tuple[str, str, str]] | None = None,
+    keep: Callable[[list[dict]], None] | None = None,
 ) -> list[Mention]:
     """Named people and bodies from the entity table, the actors of events and claims
     (their phrases carry the country: "Azerbaijan's defense ministry"), the bodies
     written in the text ("Armenian troops"), the names NER missed (`mentions.py`), the
     body in a speaker's title ("Foreign Ministry spokeswoman …"), and the back-references
-    claims resolved ("he said", "the ministry added", "The statement reiterated …")."""
+    claims resolved ("he said", "the ministry added", "The statement reiterated …").
+    `cached` and `keep`: the text's mentions as cached, and those found anew, see
+    `TextMentions`."""
     mentions, people = [], defaultdict(list)
     taken: dict[str, array] = defaultdict(lambda: array("i"))  # start, end, start, …
     for e in entities:
@@ -205,11 +210,15 @@ def entity_mentions(
     for aid, found in people.items():
         story_names[story_of.get(aid, aid)].update(p.name for p in found if " " in p.name)
     known = {story: known_names(names) for story, names in story_names.items()}
+    digests = {story: names_digest(names) for story, names in known.items()}
+    texts = TextMentions(cached or {})
     for a in articles:
         aid = a["article_id"]
-        mentions += body_mentions(aid, a["text"])
-        names = known.get(story_of.get(aid, aid), {})
-        mentions += person_mentions(aid, a["text"], people[aid], names, taken[aid])
+        story = story_of.get(aid, aid)
+        names, digest = known.get(story, {}), digests.get(story, "")
+        mentions += texts.find(a, people[aid], names, digest, taken[aid])
+    if keep is not None:
+        keep(texts.fresh)
     named = {aid: {p.name for p in found} for aid, found in people.items()}
     for record, roles in ((events, ("source", "target", "claimed_by")), (claims, ("speaker",))):
         for r in record:
@@ -270,6 +279,66 @@ def entity_mentions(
                 )
             )
     return mentions
+
+
+@cache
+def mention_version() -> str:
+    """Cached text mentions are valid while the code that finds them and the coder that
+    made the article's entities are unchanged."""
+    here = Path(__file__).resolve().parent
+    return fingerprint([here / "mentions.py", here / "entities.py"], coder_version())
+
+
+def names_digest(known: dict[str, set[str]]) -> str:
+    """A story's known names (`known_names`), as the key of its articles' cached people."""
+    names = json.dumps(sorted((first, sorted(surnames)) for first, surnames in known.items()))
+    return hashlib.blake2b(names.encode(), digest_size=8).hexdigest()
+
+
+class TextMentions:
+    """The mentions an article's text yields beyond its entity rows: bodies
+    (`body_mentions`, which depend on the text alone) and people NER missed
+    (`person_mentions`, which depend also on the names the article's story knows). They
+    are the slowest part of the entity pass (15 s at 10k articles), and a run that adds a
+    few articles leaves most stories' names as they were, so the store keeps them
+    (`mention_cache`): `cached` maps an article id to its (names digest, bodies, people),
+    and `fresh` collects the rows found anew, to keep."""
+
+    def __init__(self, cached: dict[str, tuple[str, str, str]]):
+        self.cached, self.fresh = cached, []
+
+    def find(
+        self,
+        article: dict,
+        people: list[Person],
+        known: dict[str, set[str]],
+        digest: str,
+        taken: array,
+    ) -> list[Mention]:
+        aid, text = article["article_id"], article["text"]
+        names, body, persons = self.cached.pop(aid, (None, None, None))
+        if body is None:
+            found = body_mentions(aid, text)
+        else:
+            found = [Mention(aid, *fields) for fields in json.loads(body)]
+        if names == digest:
+            found += [Mention(aid, *fields) for fields in json.loads(persons)]
+            return found
+        more = person_mentions(aid, text, people, known, taken)
+        self.fresh.append(
+            {
+                "article_id": aid,
+                "version": mention_version(),
+                "names": digest,
+                "body": json.dumps([mention_fields(m) for m in found]),
+                "people": json.dumps([mention_fields(m) for m in more]),
+            }
+        )
+        return found + more
+
+
+def mention_fields(m: Mention) -> tuple:
+    return (m.text, m.label, m.country, m.sector, m.start, m.row, m.name)
 
 
 def statement_mentions(
@@ -421,10 +490,15 @@ def entities_pass(
     events: list[dict],
     claims: list[dict],
     entities: list[EntityRow],
+    cached: dict[str, tuple[str, str, str]] | None = None,
+    keep: Callable[[list[dict]], None] | None = None,
 ) -> None:
-    """Canonical entities, into `result`, from the stories `events_pass` found."""
+    """Canonical entities, into `result`, from the stories `events_pass` found.
+    `cached`, `keep`: the text mentions as cached and those found anew (`TextMentions`)."""
     clock = Clock(result.timings)
-    mentions = entity_mentions(entities, events, claims, articles, result.story_of)
+    mentions = entity_mentions(
+        entities, events, claims, articles, result.story_of, cached, keep
+    )
     for inputs in (articles, events, claims, entities):
         inputs.clear()  # the mentions hold all the rest needs; let the joining have the room
     result.entities, assigned = canonical_entities(mentions)
@@ -465,7 +539,8 @@ def corpus_stage(store) -> CorpusResult:
         store.write_fused(result)
         result.fused.release()  # written: their room goes to the entities
         release_memory()
-        entities_pass(result, articles, events, *store.entity_inputs())
+        claims, entities, cached = store.entity_inputs(mention_version())
+        entities_pass(result, articles, events, claims, entities, cached, store.write_mentions)
         release_memory()
         store.write_entities(result)
     return result

@@ -58,12 +58,22 @@ class Sentences:
         )
 
 
-def aligned_share(a: Sentences, b: Sentences) -> float:
-    """Share of the shorter article's sentences with a counterpart in the other."""
+def aligned_share_reaches(a: Sentences, b: Sentences, share: float) -> bool:
+    """Whether the share of the shorter article's sentences with a counterpart in the
+    other reaches `share`. It stops as soon as the answer is sure: most pairs of a story
+    are independent reports, which fall short after a few sentences."""
     short, other = (a, b) if len(a.sets) <= len(b.sets) else (b, a)
-    if len(short.sets) < MIN_SENTENCES:
-        return 0.0
-    return sum(other.has_counterpart(s) for s in short.sets) / len(short.sets)
+    n = len(short.sets)
+    if n < MIN_SENTENCES:
+        return 0.0 >= share
+    aligned = 0
+    for k, words in enumerate(short.sets):
+        aligned += other.has_counterpart(words)
+        if aligned / n >= share:
+            return True
+        if (aligned + n - k - 1) / n < share:
+            return False
+    return False
 
 
 def shared_events(a: set[tuple], b: set[tuple]) -> float:
@@ -78,10 +88,9 @@ def is_rewrite(
     b_events: set[tuple] = frozenset(),
 ) -> bool:
     """`a`, `b`: the texts, or their `Sentences` when one is compared more than once.
-    `a_events`, `b_events`: each article's (type, source country, target country, date)."""
+    `a_events`, `b_events`: each article's (type, source country, target country, date).
+    Rewrites align ALIGNED_SHARE of their sentences, or SPUN_SHARE when the events agree."""
     a = a if isinstance(a, Sentences) else Sentences.of(a)
     b = b if isinstance(b, Sentences) else Sentences.of(b)
-    share = aligned_share(a, b)
-    if share >= ALIGNED_SHARE:
-        return True
-    return share >= SPUN_SHARE and shared_events(a_events, b_events) >= SAME_EVENTS
+    same = shared_events(a_events, b_events) >= SAME_EVENTS
+    return aligned_share_reaches(a, b, SPUN_SHARE if same else ALIGNED_SHARE)

@@ -62,13 +62,25 @@ CREATE TABLE IF NOT EXISTS canonical_entities (
     variants JSON, article_ids JSON, mentions INTEGER);
 CREATE TABLE IF NOT EXISTS article_cache (
     article_id VARCHAR PRIMARY KEY, version VARCHAR, minhash BLOB, terms VARCHAR);
+CREATE TABLE IF NOT EXISTS mention_cache (
+    article_id VARCHAR PRIMARY KEY, version VARCHAR, names VARCHAR, body VARCHAR,
+    people VARCHAR);
 CREATE TABLE IF NOT EXISTS problems (
     run_id VARCHAR, source_path VARCHAR, kind VARCHAR, reason VARCHAR);
 """
 
 # tables holding rows of an article, emptied of them when the article is coded again;
-# article_cache: the corpus stage's per-article work (MinHash signature, word counts)
-TABLES_OF_ARTICLE = ("sentences", "entities", "events", "claims", "article_cache", "articles")
+# article_cache and mention_cache: the corpus stage's per-article work (MinHash signature,
+# word counts; the bodies and people its text names beyond its entity rows)
+TABLES_OF_ARTICLE = (
+    "sentences",
+    "entities",
+    "events",
+    "claims",
+    "article_cache",
+    "mention_cache",
+    "articles",
+)
 
 # columns added after the first release: older stores gain them on open
 ADDED_COLUMNS = (
@@ -413,15 +425,16 @@ class Store:
             self.con.execute("DELETE FROM canonical_entities")
             self._insert("canonical_entities", [_row(e) for e in result.entities])
 
-    def write_cache(self, rows: list[dict]) -> None:
-        """Keep the corpus stage's per-article work (`article_cache`). It stands apart
-        from the corpus answers: it is valid whatever else the pass decides."""
+    def write_cache(self, rows: list[dict], table: str = "article_cache") -> None:
+        """Keep the corpus stage's per-article work (`article_cache`, `mention_cache`).
+        It stands apart from the corpus answers: it is valid whatever else the pass decides."""
         fresh = [r["article_id"] for r in rows]
         with self.transaction():
-            self.con.execute(
-                "DELETE FROM article_cache WHERE article_id IN (SELECT unnest(?))", [fresh]
-            )
-            self._insert("article_cache", rows)
+            self.con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [fresh])
+            self._insert(table, rows)
+
+    def write_mentions(self, rows: list[dict]) -> None:
+        self.write_cache(rows, "mention_cache")
 
     def _update(self, table: str, key: str, changes: pa.Table) -> None:
         """Set the columns of `changes` on the rows whose `key` it names, touching only
@@ -460,9 +473,12 @@ class Store:
         columns = as_coded("events", stored)
         return articles, self._records("events", ("article_id", "start", "event_id"), columns)
 
-    def entity_inputs(self) -> tuple[list[dict], list[EntityRow]]:
-        """Claims (who speaks, and where: what entities need of a claim) and entities
-        (with their row ids), for the corpus stage's entity pass."""
+    def entity_inputs(
+        self, mention_version: str | None = None
+    ) -> tuple[list[dict], list[EntityRow], dict[str, tuple[str, str, str]]]:
+        """Claims (who speaks, and where: what entities need of a claim), entities (with
+        their row ids) and the text mentions cached by `mention_version` (article id ->
+        names digest, bodies, people), for the corpus stage's entity pass."""
         claims = self._records(
             "claims",
             ("article_id", "start", "claim_id"),
@@ -480,7 +496,14 @@ class Store:
             )
         ]
         entities.sort(key=itemgetter(0))
-        return claims, entities
+        cached = {
+            aid: (names, body, people)
+            for aid, names, body, people in self._stream(
+                "SELECT article_id, names, body, people FROM mention_cache WHERE version = $v",
+                {"v": mention_version},
+            )
+        }
+        return claims, entities, cached
 
     def _stream(self, sql: str, params: dict | None = None) -> Iterator[tuple]:
         """A query's rows as tuples, read in Arrow batches rather than materialised (on a

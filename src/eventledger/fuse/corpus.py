@@ -496,9 +496,7 @@ def entities_pass(
     """Canonical entities, into `result`, from the stories `events_pass` found.
     `cached`, `keep`: the text mentions as cached and those found anew (`TextMentions`)."""
     clock = Clock(result.timings)
-    mentions = entity_mentions(
-        entities, events, claims, articles, result.story_of, cached, keep
-    )
+    mentions = entity_mentions(entities, events, claims, articles, result.story_of, cached, keep)
     for inputs in (articles, events, claims, entities):
         inputs.clear()  # the mentions hold all the rest needs; let the joining have the room
     result.entities, assigned = canonical_entities(mentions)

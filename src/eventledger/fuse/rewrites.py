@@ -65,7 +65,7 @@ def aligned_share_reaches(a: Sentences, b: Sentences, share: float) -> bool:
     short, other = (a, b) if len(a.sets) <= len(b.sets) else (b, a)
     n = len(short.sets)
     if n < MIN_SENTENCES:
-        return 0.0 >= share
+        return share <= 0.0
     aligned = 0
     for k, words in enumerate(short.sets):
         aligned += other.has_counterpart(words)

@@ -7,7 +7,8 @@ import csv
 import pyarrow.parquet as pq
 from conftest import read_jsonl
 
-from eventledger.export.writers import ARTICLE_FIELDS, CLAIM_FIELDS, EVENT_FIELDS
+from eventledger.export.writers import ARTICLE_FIELDS, CLAIM_FIELDS, EVENT_FIELDS, export_store
+from eventledger.store import Store
 
 SPEC_ARTICLE = {
     "article_id",
@@ -123,3 +124,22 @@ def test_removed_lines_exported(seeds_run):
     removed = [line for a in articles for line in a["removed"]]
     assert "Please enter your comment!" in removed
     assert "©2023 Bloomberg L.P." in removed
+
+
+def test_a_store_exports_a_chunk_at_a_time_as_at_once(seeds_run, tmp_path, monkeypatch):
+    """Exports stream from the store a chunk of rows at a time, so a big store exports
+    in little memory. Chunks of three rows (whose Parquet types differ: a toll in one,
+    none in the next) give the same files as one chunk."""
+    with Store(seeds_run.parent / "ledger.duckdb") as store:
+        whole = export_store(store, tmp_path / "whole")
+        rows = Store.export_rows
+        monkeypatch.setattr(Store, "export_rows", lambda *a: rows(*a, size=3))
+        chunked = export_store(store, tmp_path / "chunked")
+    assert sorted(whole) == sorted(chunked) and len(whole) == 6 * 3  # tables, formats
+    for name, path in whole.items():
+        if name.endswith(".parquet"):
+            one, many = pq.read_table(path), pq.read_table(chunked[name])
+            assert one.schema == many.schema and one.to_pylist() == many.to_pylist()
+        else:
+            assert path.read_bytes() == chunked[name].read_bytes()
+            assert path.read_bytes() == (seeds_run / name).read_bytes()

@@ -20,7 +20,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from eventledger.export import export_all
+from eventledger.export import export_store
 from eventledger.export.writers import FORMATS
 from eventledger.ingest.readers import DEFAULT_MAX_BYTES
 from eventledger.pipeline import DEFAULT_BATCH, Engine, RunReport, count_inputs, local_engine, run
@@ -218,15 +218,7 @@ def _export(db: Path, out: Path, formats: str) -> dict[str, Path]:
         console.print(f"[red]unknown format(s): {', '.join(sorted(unknown))}[/red]")
         raise typer.Exit(code=2)
     with Store(db) as store:
-        tables = {
-            "articles": store.rows("articles", "source_path, article_id"),
-            "events": store.rows("events", "article_id, start_char, event_id"),
-            "claims": store.rows("claims", "article_id, start_char, claim_id"),
-            "fused_events": store.rows("fused_events", "date NULLS LAST, fused_id"),
-            "stories": store.rows("stories", "first_date NULLS LAST, story_id"),
-            "entities": store.rows("canonical_entities", "mentions DESC, entity_id"),
-        }
-    return export_all(tables, out, chosen)
+        return export_store(store, out, chosen)
 
 
 @app.command("export")

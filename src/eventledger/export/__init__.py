@@ -1,5 +1,5 @@
 """Export: the store's articles, events and claims as JSON Lines, CSV and Parquet."""
 
-from eventledger.export.writers import export_all
+from eventledger.export.writers import export_all, export_store
 
-__all__ = ["export_all"]
+__all__ = ["export_all", "export_store"]

@@ -5,16 +5,23 @@ flattened to ``source_name``, ``source_country``...) and Parquet (nested kept)."
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import json
+import shutil
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from eventledger.records import CanonicalEntity, FusedEvent, Story
+
+if TYPE_CHECKING:
+    from eventledger.store import Store
 
 ARTICLE_FIELDS = [
     "article_id",
@@ -81,75 +88,134 @@ FIELDS = {
     "entities": ENTITY_FIELDS,
 }
 FORMATS = ("jsonl", "csv", "parquet")
+NESTED = {"source", "target", "location", "claimed_by", "speaker"}  # objects, flattened in CSV
 
 
-def project(rows: list[dict[str, Any]], fields: list[str]) -> list[dict[str, Any]]:
-    return [{f: row.get(f) for f in fields} for row in rows]
+TABLES = {  # export name -> (store table, order)
+    "articles": ("articles", "source_path, article_id"),
+    "events": ("events", "article_id, start_char, event_id"),
+    "claims": ("claims", "article_id, start_char, claim_id"),
+    "fused_events": ("fused_events", "date NULLS LAST, fused_id"),
+    "stories": ("stories", "first_date NULLS LAST, story_id"),
+    "entities": ("canonical_entities", "mentions DESC, entity_id"),
+}
 
 
-def flatten(row: dict[str, Any]) -> dict[str, Any]:
-    """Nested objects become prefixed columns; lists become JSON text."""
-    flat: dict[str, Any] = {}
-    for key, value in row.items():
-        if isinstance(value, dict):
-            for sub, inner in value.items():
-                flat[f"{key}_{sub}"] = inner
-        elif isinstance(value, list):
-            flat[key] = json.dumps(value, ensure_ascii=False)
-        else:
-            flat[key] = value
-    return flat
+def subkeys(fields: list[str], rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Each nested field's keys over the rows, in the order the rows first use them."""
+    keys: dict[str, dict[str, None]] = {f: {} for f in fields}
+    for row in rows:
+        for f, seen in keys.items():
+            if isinstance(row.get(f), dict):
+                seen.update(dict.fromkeys(row[f]))
+    return {f: list(seen) for f, seen in keys.items()}
 
 
-def flat_columns(fields: list[str], rows: list[dict[str, Any]]) -> list[str]:
-    """Stable CSV header: nested fields expand to every key any row has."""
+def csv_columns(fields: list[str], nested: dict[str, list[str]]) -> list[str]:
+    """Stable CSV header: a nested field expands to every key any row has (`nested`)."""
     columns: list[str] = []
     for f in fields:
-        subkeys: list[str] = []
-        for row in rows:
-            if isinstance(row.get(f), dict):
-                subkeys += [k for k in row[f] if k not in subkeys]
-        columns += [f"{f}_{k}" for k in subkeys] if subkeys else [f]
+        columns += [f"{f}_{k}" for k in nested[f]] if nested.get(f) else [f]
     return columns
 
 
-def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+def csv_values(row: dict[str, Any], fields: list[str], nested: dict[str, list[str]]) -> list:
+    """A row as CSV values: nested objects spread over their columns (empty where the
+    row has none), lists as JSON text."""
+    out: list[Any] = []
+    for f in fields:
+        value, keys = row.get(f), nested.get(f)
+        if keys:
+            out += [value.get(k) for k in keys] if isinstance(value, dict) else [None] * len(keys)
+        elif isinstance(value, list):
+            out.append(json.dumps(value, ensure_ascii=False))
+        else:
+            out.append(value)
+    return out
 
 
-def write_csv(path: Path, rows: list[dict[str, Any]], fields: list[str]) -> None:
-    columns = flat_columns(fields, rows)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(flatten(row) for row in rows)
+class ParquetParts:
+    """Parquet written a chunk at a time. Each chunk's types are inferred on its own, so
+    the chunks go to part files first; their schemas, unified, make the final file's
+    (a field empty in one chunk and filled in another, a place with coordinates or
+    without). One chunk is in memory at a time."""
 
+    def __init__(self, path: Path, fields: list[str]):
+        self.path, self.fields = path, fields
+        self.parts = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        self.schemas: list[pa.Schema] = []
 
-def write_parquet(path: Path, rows: list[dict[str, Any]], fields: list[str]) -> None:
-    if rows:
+    def add(self, rows: list[dict[str, Any]]) -> None:
         table = pa.Table.from_pylist(rows)
-    else:
-        table = pa.table({f: pa.array([], pa.string()) for f in fields})
-    pq.write_table(table, path)
+        pq.write_table(table, self.parts / f"{len(self.schemas):06d}.parquet")
+        self.schemas.append(table.schema)
+
+    def close(self) -> None:
+        try:
+            if not self.schemas:
+                empty = pa.table({f: pa.array([], pa.string()) for f in self.fields})
+                pq.write_table(empty, self.path)
+                return
+            schema = pa.unify_schemas(self.schemas, promote_options="permissive")
+            with pq.ParquetWriter(self.path, schema) as writer:
+                for k in range(len(self.schemas)):
+                    writer.write_table(pq.read_table(self.parts / f"{k:06d}.parquet").cast(schema))
+        finally:
+            shutil.rmtree(self.parts, ignore_errors=True)
+
+
+def write_table(
+    out: Path,
+    name: str,
+    fields: list[str],
+    chunks: Iterable[list[dict[str, Any]]],
+    nested: dict[str, list[str]],
+    formats: tuple[str, ...],
+) -> list[Path]:
+    """One table in each format, from one pass over its rows, a chunk at a time.
+    `nested`: the keys of each nested field, for the CSV columns."""
+    with contextlib.ExitStack() as stack:
+        jsonl = rows_csv = parquet = None
+        if "jsonl" in formats:
+            jsonl = stack.enter_context((out / f"{name}.jsonl").open("w", encoding="utf-8"))
+        if "csv" in formats:
+            fh = stack.enter_context((out / f"{name}.csv").open("w", encoding="utf-8", newline=""))
+            rows_csv = csv.writer(fh)
+            rows_csv.writerow(csv_columns(fields, nested))
+        if "parquet" in formats:
+            parquet = ParquetParts(out / f"{name}.parquet", fields)
+            stack.callback(parquet.close)
+        for rows in chunks:
+            if jsonl is not None:
+                jsonl.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+            if rows_csv is not None:
+                rows_csv.writerows(csv_values(row, fields, nested) for row in rows)
+            if parquet is not None and rows:
+                parquet.add(rows)
+    return [out / f"{name}.{fmt}" for fmt in formats]
 
 
 def export_all(
     tables: dict[str, list[dict[str, Any]]], out: Path, formats: tuple[str, ...] = FORMATS
 ) -> dict[str, Path]:
-    """Write each table in each format; returns {file name: path}."""
+    """Write each table of records in memory in each format; returns {file name: path}."""
     out.mkdir(parents=True, exist_ok=True)
-    written: dict[str, Path] = {}
+    written: list[Path] = []
     for name, fields in FIELDS.items():
-        rows = project(tables.get(name, []), fields)
-        for fmt in formats:
-            path = out / f"{name}.{fmt}"
-            if fmt == "jsonl":
-                write_jsonl(path, rows)
-            elif fmt == "csv":
-                write_csv(path, rows, fields)
-            elif fmt == "parquet":
-                write_parquet(path, rows, fields)
-            written[path.name] = path
-    return written
+        rows = [{f: row.get(f) for f in fields} for row in tables.get(name, [])]
+        nested = subkeys([f for f in fields if f in NESTED], rows)
+        written += write_table(out, name, fields, [rows], nested, formats)
+    return {p.name: p for p in written}
+
+
+def export_store(store: Store, out: Path, formats: tuple[str, ...] = FORMATS) -> dict[str, Path]:
+    """Write every table of a store in each format, streamed: a chunk of rows in memory
+    at a time, so a store of any size exports in the memory of a small one."""
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for name, fields in FIELDS.items():
+        table, order = TABLES[name]
+        nested = {f: store.object_keys(table, f, order) for f in fields if f in NESTED}
+        chunks = store.export_rows(table, fields, order)
+        written += write_table(out, name, fields, chunks, nested, formats)
+    return {p.name: p for p in written}

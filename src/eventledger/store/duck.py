@@ -547,17 +547,40 @@ class Store:
         return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
     # --- reads ------------------------------------------------------------------------
-    def rows(self, table: str, order: str) -> list[dict[str, Any]]:
-        cursor = self.con.execute(f"SELECT * FROM {table} ORDER BY {order}")
-        names = [d[0] for d in cursor.description]
-        out = []
-        for values in cursor.fetchall():
-            row = {}
-            for name, value in zip(names, values, strict=True):
-                key = FIELDS_OF_COLUMNS.get(name, name)
-                row[key] = json.loads(value) if key in JSON_FIELDS and value is not None else value
-            out.append(row)
-        return out
+    def export_rows(
+        self, table: str, fields: list[str], order: str, size: int = 5_000
+    ) -> Iterator[list[dict[str, Any]]]:
+        """`fields` of the table's rows, JSON parsed, in `order` (SQL), `size` rows at a
+        time, streamed: exports of a big store never hold it in memory."""
+        if not fields:
+            return
+        columns = ", ".join(RENAMES.get(f, f) for f in fields)
+        chunk: list[dict[str, Any]] = []
+        parsed: dict[str, Any] = {}  # actors recur; a chunk's rows share their objects
+        for values in self._stream(f"SELECT {columns} FROM {table} ORDER BY {order}"):
+            row = dict(zip(fields, values, strict=True))
+            for key in JSON_FIELDS.intersection(row):
+                text = row[key]
+                if text is not None:
+                    if text not in parsed:
+                        parsed[text] = json.loads(text)
+                    row[key] = parsed[text]
+            chunk.append(row)
+            if len(chunk) == size:
+                yield chunk
+                chunk, parsed = [], {}
+        if chunk:
+            yield chunk
+
+    def object_keys(self, table: str, column: str, order: str) -> list[str]:
+        """The keys of a JSON column's objects, in the order rows (in `order`, SQL) first
+        use them: the CSV columns a nested field expands to."""
+        shapes = self.con.execute(
+            f"SELECT json_keys({column}) FROM (SELECT {column}, row_number() OVER"
+            f" (ORDER BY {order}) AS n FROM {table}) WHERE json_type({column}) = 'OBJECT'"
+            f" GROUP BY 1 ORDER BY min(n)"
+        ).fetchall()
+        return list(dict.fromkeys(key for (keys,) in shapes for key in keys))
 
     def counts(self) -> dict[str, int]:
         tables = ("articles", "sentences", "entities", "events", "claims", "runs")

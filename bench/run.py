@@ -121,6 +121,19 @@ def timed_run(paths: list[Path], db: Path, batch_size: int, engine=None, profile
     }
 
 
+def timed_export(db: Path, out: Path) -> dict:
+    """The exports `eventledger run` writes after the pipeline: every table, three formats."""
+    from eventledger.export import export_store
+    from eventledger.store import Store
+
+    with Store(db) as store:
+        wall = time.perf_counter()
+        written = export_store(store, out)
+        wall = time.perf_counter() - wall
+    size = sum(p.stat().st_size for p in written.values())
+    return {"wall_s": round(wall, 2), "files": len(written), "mb": round(size / 2**20)}
+
+
 def clean_texts(db: Path) -> list[str]:
     import duckdb
 
@@ -181,6 +194,8 @@ def one_size(
         rss = peak_rss_mb()
         again = timed_run([path], work / "ledger.duckdb", batch_size)
         added = timed_run([path, more], work / "ledger.duckdb", batch_size) if more else None
+        exported = timed_export(work / "ledger.duckdb", work / "out")
+        rss_all = peak_rss_mb()
         texts = clean_texts(work / "ledger.duckdb") if bare else None
         result = {
             "size": size,
@@ -193,6 +208,7 @@ def one_size(
         }
         if added is not None:
             result["added"] = added
+        result["export"] = {**exported, "peak_rss_mb": round(rss_all)}
         if texts is not None:
             result["bare_spacy"] = {**bare_pass(texts), "texts": len(texts)}
         result["figures"] = figures(result)
@@ -218,6 +234,8 @@ def figures(r: dict) -> dict:
     }
     if "added" in r:
         out["added_share"] = round(r["added"]["wall_s"] / wall, 4)
+    if "export" in r:
+        out["export_share"] = round(r["export"]["wall_s"] / wall, 4)
     if "bare_spacy" in r:
         bare = r["bare_spacy"]["wall_s"]
         out |= {
@@ -265,6 +283,13 @@ def show(r: dict) -> None:
             f"adding {a['new_articles']} articles ({100 * a['new_articles'] / r['articles']:.1f}%):"
             f" {a['wall_s']} s = {100 * f['added_share']:.1f}% of the first run;"
             f" stages {a['stage_s']}"
+        )
+    if "export" in r:
+        e = r["export"]
+        print(
+            f"exports of the whole store ({e['files']} files, {e['mb']} MB): {e['wall_s']} s ="
+            f" {100 * f['export_share']:.1f}% of the first run; peak RSS with everything before"
+            f" {e['peak_rss_mb']} MB"
         )
     if "dask" in r:
         d = r["dask"]

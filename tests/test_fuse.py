@@ -306,3 +306,35 @@ def test_asserted_and_denied_is_contested_with_tolls_side_by_side():
     assert sorted(t["killed"] for t in fused.tolls) == [27, 27, 32]
     assert fused.killed == 27  # the conservative figure; every source's figure is kept
     assert fused.independent_sources == 3  # the copy counts with its original
+
+
+def test_cached_text_mentions_are_those_found_anew_until_the_story_names_change():
+    """A run that adds articles takes each stored article's text mentions from the
+    store's cache; the people only while its story knows the same names."""
+    from eventledger.fuse.corpus import entity_mentions
+
+    texts = {
+        "a": "Toivo Klaar, the EU envoy, said talks would resume. Russian peacekeepers left.",
+        "b": "Toivo Kral, the EU's special representative, urged restraint. Kral said so.",
+    }
+    articles = [{"article_id": a, "text": t} for a, t in texts.items()]
+    klaar = EntityRow(rowid=0, article_id="a", start=0, text="Toivo Klaar", label="PERSON")
+    store: dict[str, tuple[str, str, str]] = {}  # the cache as stored between runs
+    kept: list[dict] = []
+
+    def found(story_of):
+        kept.clear()
+        mentions = entity_mentions([klaar], [], [], articles, story_of, dict(store), kept.extend)
+        store.update({r["article_id"]: (r["names"], r["body"], r["people"]) for r in kept})
+        return sorted((m.article_id, m.text, m.start, m.name) for m in mentions)
+
+    together = {"a": "s1", "b": "s1"}
+    first = found(together)
+    assert ("b", "Toivo Kral", 0, "Toivo Kral") in first  # the story's slip of Klaar
+    assert len(kept) == 2
+    assert found(together) == first and kept == []  # all from the cache
+    apart = {"a": "s1", "b": "s2"}  # b's story no longer knows Toivo Klaar
+    alone = found(apart)
+    assert [r["article_id"] for r in kept] == ["b"]  # found anew: its names changed
+    assert ("b", "Toivo Kral", 0, "Toivo Kral") not in alone
+    assert [m for m in alone if m[0] == "a"] == [m for m in first if m[0] == "a"]

@@ -6,9 +6,10 @@ reads claims and entities and joins entity spellings. Each half's answers replac
 last pass's in one transaction. It is cheap next to parsing (LSH and blocking keep it
 sub-quadratic), so it simply runs again over the whole store after every run, reading
 the dates as coded, and its answers always reflect everything stored. Per-article work
-(MinHash signatures, word counts) is cached in the store (`article_cache`), so a run that
-adds a few articles recomputes only theirs, and the fused events of a store's corpus are
-kept as Arrow rows (`FusedRows`), not records.
+is cached in the store, so a run that adds a few articles recomputes only theirs: MinHash
+signatures and word counts (`article_cache`), and the bodies and people the text names
+(`mention_cache`, the people valid while the article's story knows the same names). The
+fused events of a store's corpus are kept as Arrow rows (`FusedRows`), not records.
 """
 
 from __future__ import annotations
@@ -211,7 +212,7 @@ def entity_mentions(
         story_names[story_of.get(aid, aid)].update(p.name for p in found if " " in p.name)
     known = {story: known_names(names) for story, names in story_names.items()}
     digests = {story: names_digest(names) for story, names in known.items()}
-    texts = TextMentions(cached or {})
+    texts = TextMentions(cached or {}, keeping=keep is not None)
     for a in articles:
         aid = a["article_id"]
         story = story_of.get(aid, aid)
@@ -302,10 +303,10 @@ class TextMentions:
     are the slowest part of the entity pass (15 s at 10k articles), and a run that adds a
     few articles leaves most stories' names as they were, so the store keeps them
     (`mention_cache`): `cached` maps an article id to its (names digest, bodies, people),
-    and `fresh` collects the rows found anew, to keep."""
+    and `fresh` collects the rows found anew when `keeping` them."""
 
-    def __init__(self, cached: dict[str, tuple[str, str, str]]):
-        self.cached, self.fresh = cached, []
+    def __init__(self, cached: dict[str, tuple[str, str, str]], keeping: bool = False):
+        self.cached, self.keeping, self.fresh = cached, keeping, []
 
     def find(
         self,
@@ -325,15 +326,16 @@ class TextMentions:
             found += [Mention(aid, *fields) for fields in json.loads(persons)]
             return found
         more = person_mentions(aid, text, people, known, taken)
-        self.fresh.append(
-            {
-                "article_id": aid,
-                "version": mention_version(),
-                "names": digest,
-                "body": json.dumps([mention_fields(m) for m in found]),
-                "people": json.dumps([mention_fields(m) for m in more]),
-            }
-        )
+        if self.keeping:
+            self.fresh.append(
+                {
+                    "article_id": aid,
+                    "version": mention_version(),
+                    "names": digest,
+                    "body": json.dumps([mention_fields(m) for m in found]),
+                    "people": json.dumps([mention_fields(m) for m in more]),
+                }
+            )
         return found + more
 
 

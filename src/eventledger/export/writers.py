@@ -150,8 +150,14 @@ class ParquetParts:
         pq.write_table(table, self.parts / f"{len(self.schemas):06d}.parquet")
         self.schemas.append(table.schema)
 
-    def close(self) -> None:
+    def __enter__(self) -> ParquetParts:
+        return self
+
+    def __exit__(self, error_type, error, traceback) -> None:
+        """The final file, from the parts, unless the export failed; the parts go."""
         try:
+            if error_type is not None:
+                return
             if not self.schemas:
                 empty = pa.table({f: pa.array([], pa.string()) for f in self.fields})
                 pq.write_table(empty, self.path)
@@ -183,8 +189,7 @@ def write_table(
             rows_csv = csv.writer(fh)
             rows_csv.writerow(csv_columns(fields, nested))
         if "parquet" in formats:
-            parquet = ParquetParts(out / f"{name}.parquet", fields)
-            stack.callback(parquet.close)
+            parquet = stack.enter_context(ParquetParts(out / f"{name}.parquet", fields))
         for rows in chunks:
             if jsonl is not None:
                 jsonl.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)

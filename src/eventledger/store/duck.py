@@ -193,6 +193,17 @@ def _row(record: Any, run_id: str | None = None, encode=JSON.encode) -> dict[str
     return row
 
 
+def _parsed(row: dict[str, Any], json_keys: list[str], parsed: dict[str, Any]) -> dict[str, Any]:
+    """The row with its JSON fields parsed, one object per distinct text (`parsed`)."""
+    for key in json_keys:
+        text = row[key]
+        if text is not None:
+            if text not in parsed:
+                parsed[text] = json.loads(text)
+            row[key] = parsed[text]
+    return row
+
+
 @dataclass
 class FusedRows:
     """Fused events as Arrow tables of store rows, made a chunk at a time: at 100k
@@ -518,10 +529,10 @@ class Store:
     def _records(
         self, table: str, order: tuple[str, ...], columns: tuple[str, ...] | None = None
     ) -> list[dict[str, Any]]:
-        """Rows as `rows` gives them (or only `columns`, SQL, maybe "x AS y"), without the
-        derived columns, in `order` (fields), and with one parsed object per distinct JSON
-        text (the same actors recur across millions of events; the corpus stage never
-        changes them)."""
+        """Rows with their fields' names (or only `columns`, SQL, maybe "x AS y"),
+        without the derived columns, in `order` (fields), and with one parsed object per
+        distinct JSON text (the same actors recur across millions of events; the corpus
+        stage never changes them)."""
         derived = DERIVED_COLUMNS.get(table, {})
         columns = columns or [c for c in self._columns(table) if c not in derived]
         names = [c.rsplit(" AS ", 1)[-1] for c in columns]  # "coded_date AS date"
@@ -530,14 +541,7 @@ class Store:
         parsed: dict[str, Any] = {}
         out = []
         for values in self._stream(f"SELECT {', '.join(columns)} FROM {table}"):
-            row = dict(zip(keys, values, strict=True))
-            for key in json_keys:
-                text = row[key]
-                if text is not None:
-                    if text not in parsed:
-                        parsed[text] = json.loads(text)
-                    row[key] = parsed[text]
-            out.append(row)
+            out.append(_parsed(dict(zip(keys, values, strict=True)), json_keys, parsed))
         out.sort(key=itemgetter(*order))
         return out
 
@@ -552,20 +556,12 @@ class Store:
     ) -> Iterator[list[dict[str, Any]]]:
         """`fields` of the table's rows, JSON parsed, in `order` (SQL), `size` rows at a
         time, streamed: exports of a big store never hold it in memory."""
-        if not fields:
-            return
         columns = ", ".join(RENAMES.get(f, f) for f in fields)
+        json_keys = [f for f in fields if f in JSON_FIELDS]
         chunk: list[dict[str, Any]] = []
         parsed: dict[str, Any] = {}  # actors recur; a chunk's rows share their objects
         for values in self._stream(f"SELECT {columns} FROM {table} ORDER BY {order}"):
-            row = dict(zip(fields, values, strict=True))
-            for key in JSON_FIELDS.intersection(row):
-                text = row[key]
-                if text is not None:
-                    if text not in parsed:
-                        parsed[text] = json.loads(text)
-                    row[key] = parsed[text]
-            chunk.append(row)
+            chunk.append(_parsed(dict(zip(fields, values, strict=True)), json_keys, parsed))
             if len(chunk) == size:
                 yield chunk
                 chunk, parsed = [], {}

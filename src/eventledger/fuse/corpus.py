@@ -36,8 +36,9 @@ from eventledger.fuse.dedup import NUM_PERM, Shingler, Text, article_signature, 
 from eventledger.fuse.entities import EntityRow, Mention, body_of, canonical_entities
 from eventledger.fuse.events import ArticleInfo, fused_events
 from eventledger.fuse.mentions import Person, body_mentions, known_names, person_mentions
+from eventledger.fuse.pairs import Verdicts
 from eventledger.fuse.redate import corpus_dates, redate_events
-from eventledger.fuse.rewrites import Sentences, is_rewrite
+from eventledger.fuse.rewrites import Sentences, event_signatures, is_rewrite
 from eventledger.fuse.stories import StoryText, Terms, group_stories, term_counts
 from eventledger.nlp.model import load_nlp
 from eventledger.records import BatchResult, CanonicalEntity, FusedEvent, Story
@@ -71,10 +72,11 @@ def rank(article: dict) -> tuple:
 
 
 def find_duplicates(
-    articles: list[dict], cache: dict[str, dict] | None = None
+    articles: list[dict], cache: dict[str, dict] | None = None, verdicts: Verdicts | None = None
 ) -> dict[str, tuple[str, str]]:
     """Copies, from each article's cached MinHash signature (`minhash`, bytes) where it
-    has one; the signatures computed anew go into `cache` by article id."""
+    has one; the signatures computed anew go into `cache` by article id. `verdicts`: the
+    candidate pairs checked before (`near_duplicates`)."""
     texts = [Text(a["article_id"], a["text"], rank(a)) for a in articles]
     shingle = Shingler()
     sigs = np.zeros((len(texts), NUM_PERM), dtype=np.uint32)
@@ -85,17 +87,18 @@ def find_duplicates(
             sigs[k] = article_signature(a["text"], shingle)
             if cache is not None:
                 cache.setdefault(a["article_id"], {})["minhash"] = sigs[k].tobytes()
-    found = near_duplicates(texts, sigs, shingle)
+    found = near_duplicates(texts, sigs, shingle, verdicts)
     return {copy: (original, "copy") for copy, original in found.items()}
 
 
-def article_terms(article: dict, cache: dict[str, dict]) -> dict[str, int]:
-    """The article's word counts for stories, cached (`terms`, JSON) or counted anew."""
+def article_terms(article: dict, cache: dict[str, dict]) -> tuple[str, bytes]:
+    """The article's word counts for stories as a `Terms` row (words, counts): cached
+    (`terms`, `counts`) or counted anew."""
     if article.get("terms") is not None:
-        return json.loads(article.pop("terms"))
-    counts = term_counts(f"{article.get('title') or ''}\n{article['text']}")
-    cache.setdefault(article["article_id"], {})["terms"] = json.dumps(counts)
-    return counts
+        return article.pop("terms"), article.pop("counts")
+    words, counts = Terms.row(term_counts(f"{article.get('title') or ''}\n{article['text']}"))
+    cache.setdefault(article["article_id"], {}).update(terms=words, counts=counts)
+    return words, counts
 
 
 @cache
@@ -105,21 +108,16 @@ def cache_version() -> str:
     return fingerprint([here / name for name in ("minhash.py", "dedup.py", "stories.py")])
 
 
-def event_signatures(events: list[dict]) -> dict[str, set[tuple]]:
-    out: dict[str, set[tuple]] = defaultdict(set)
-    for e in events:
-        src, tgt = e.get("source") or {}, e.get("target") or {}
-        out[e["article_id"]].add((e["type"], src.get("country"), tgt.get("country"), e.get("date")))
-    return out
-
-
 def find_rewrites(
     articles: list[dict],
     story_of: dict[str, str],
     known: dict[str, tuple[str, str]],
     signatures: dict[str, set[tuple]],
+    verdicts: Verdicts | None = None,
 ) -> dict[str, tuple[str, str]]:
-    """Within each story, an article retelling an earlier one in other words."""
+    """Within each story, an article retelling an earlier one in other words.
+    `verdicts`: the pairs (earlier, later) tested before; those tested now are added."""
+    verdicts = verdicts if verdicts is not None else Verdicts()
     by_story: dict[str, list[dict]] = defaultdict(list)
     for a in articles:
         if a["article_id"] not in known:
@@ -129,13 +127,20 @@ def find_rewrites(
         if len(members) < 2:
             continue
         members.sort(key=rank)
-        sentences = [Sentences.of(a["text"]) for a in members]
+        sentences: dict[int, Sentences] = {}  # made for the pairs not tested before
         for i, later in enumerate(members):
             for j, earlier in enumerate(members[:i]):
                 if earlier["article_id"] in found:
                     continue
                 a, b = earlier["article_id"], later["article_id"]
-                if is_rewrite(sentences[j], sentences[i], signatures[a], signatures[b]):
+                same = verdicts.get(a, b)
+                if same is None:
+                    for k in (i, j):
+                        if k not in sentences:
+                            sentences[k] = Sentences.of(members[k]["text"])
+                    same = is_rewrite(sentences[j], sentences[i], signatures[a], signatures[b])
+                    verdicts.add(a, b, same)
+                if same:
                     found[later["article_id"]] = (earlier["article_id"], "rewrite")
                     break
     return found
@@ -283,6 +288,17 @@ def entity_mentions(
 
 
 @cache
+def pair_versions() -> dict[str, str]:
+    """Kept answers of a pairwise test are valid while its code and the coder that made
+    the articles' text and events are unchanged."""
+    here = Path(__file__).resolve().parent
+    return {
+        "copy": fingerprint([here / "minhash.py", here / "dedup.py"], coder_version()),
+        "rewrite": fingerprint([here / "rewrites.py"], coder_version()),
+    }
+
+
+@cache
 def mention_version() -> str:
     """Cached text mentions are valid while the code that finds them and the coder that
     made the article's entities are unchanged."""
@@ -411,21 +427,24 @@ def events_pass(
     events: list[dict],
     compact: bool = False,
     keep: Callable[[list[dict]], None] | None = None,
+    verdicts: dict[str, Verdicts] | None = None,
 ) -> CorpusResult:
     """Copies, rewrites, stories, corpus dates and fused events. `keep` receives the
     per-article work done anew (cache rows) as soon as it is done, rather than have it
-    held through fusion: on a first pass it is 10 kB an article."""
+    held through fusion: on a first pass it is 10 kB an article. `verdicts`: the
+    pairwise tests' answers by test ("copy", "rewrite"), as kept and as found anew."""
     result = CorpusResult()
     clock = Clock(result.timings)
+    verdicts = verdicts if verdicts is not None else {}
     fresh: dict[str, dict] = {}  # per-article work done anew, to cache
-    result.duplicates = find_duplicates(articles, fresh)
+    result.duplicates = find_duplicates(articles, fresh, verdicts.setdefault("copy", Verdicts()))
     clock.lap("duplicates")
     items, terms = [], Terms()
     for a in articles:
         original = result.duplicates.get(a["article_id"], (None,))[0]
         published, precision = a.get("published"), a.get("published_precision")
         items.append(StoryText(a["article_id"], published, precision, original))
-        terms.add(article_terms(a, fresh))
+        terms.add(*article_terms(a, fresh))
     result.story_of = group_stories(items, terms)
     del items, terms
     if keep is not None:
@@ -436,7 +455,13 @@ def events_pass(
     clock.lap("stories")
     signatures = event_signatures(events)
     result.duplicates.update(
-        find_rewrites(articles, result.story_of, result.duplicates, signatures)
+        find_rewrites(
+            articles,
+            result.story_of,
+            result.duplicates,
+            signatures,
+            verdicts.setdefault("rewrite", Verdicts()),
+        )
     )
     clock.lap("rewrites")
     result.stories = build_stories(articles, result.story_of)
@@ -534,7 +559,15 @@ def corpus_stage(store) -> CorpusResult:
     release_memory()  # what the batches freed, before the inputs are read
     with no_cycle_collection():
         articles, events = store.corpus_inputs(cache_version())
-        result = events_pass(articles, events, compact=True, keep=store.write_cache)
+        verdicts = {
+            test: Verdicts(store.pair_verdicts(test, version))
+            for test, version in pair_versions().items()
+        }
+        result = events_pass(
+            articles, events, compact=True, keep=store.write_cache, verdicts=verdicts
+        )
+        for test, version in pair_versions().items():
+            store.write_pairs(test, version, verdicts[test].fresh)
         release_memory()  # what the pass freed, before DuckDB writes
         store.write_fused(result)
         result.fused.release()  # written: their room goes to the entities

@@ -9,7 +9,8 @@ for independent reports of the same story.
 
 The 3-grams are hashed once into sorted uint64 arrays (`minhash.py`); only the
 signatures (512 bytes an article, cacheable in the store) are held for the whole
-corpus, and the 3-grams are hashed again only for the few pairs left to confirm.
+corpus, and the 3-grams are hashed again only for the few pairs left to confirm, once:
+the store keeps each pair's answer (`pairs.py`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from eventledger.fuse.minhash import WordHashes, candidate_pairs, gram_hashes, signature
+from eventledger.fuse.pairs import Verdicts
 
 NUM_PERM = 128
 BANDS = 27  # one permutation a band: what datasketch's MinHashLSH picks for threshold 0.1
@@ -81,11 +83,17 @@ def signatures(texts: list[Text], shingle: Shingler | None = None) -> np.ndarray
 
 
 def near_duplicates(
-    texts: list[Text], sigs: np.ndarray | None = None, shingle: Callable | None = None
+    texts: list[Text],
+    sigs: np.ndarray | None = None,
+    shingle: Callable | None = None,
+    verdicts: Verdicts | None = None,
 ) -> dict[str, str]:
     """{copy id: original id}. The original of a group is its lowest-ranked member, so
-    chains of copies all point at one article. `sigs`: the texts' signatures, if known."""
+    chains of copies all point at one article. `sigs`: the texts' signatures, if known;
+    `verdicts`: the candidates checked before, by ids in order (those checked now are
+    added to it)."""
     shingle = shingle or Shingler()
+    verdicts = verdicts if verdicts is not None else Verdicts()
     sigs = signatures(texts, shingle) if sigs is None else sigs
     counted = np.flatnonzero(sigs.any(axis=1))  # texts with enough 3-grams
     pairs = counted[candidate_pairs(sigs[counted], BANDS, MIN_JACCARD)]
@@ -99,10 +107,14 @@ def near_duplicates(
 
     grams: dict[int, np.ndarray] = {}
     for i, j in pairs.tolist():
-        for k in (i, j):
-            if k not in grams:
-                grams[k] = shingle(texts[k].text)
-        if containment(grams[i], grams[j]) < CONTAINMENT:
+        ids = sorted((texts[i].article_id, texts[j].article_id))
+        same = verdicts.get(*ids)
+        if same is None:
+            for k in (i, j):
+                if k not in grams:
+                    grams[k] = shingle(texts[k].text)
+            same = verdicts.add(*ids, containment(grams[i], grams[j]) >= CONTAINMENT)
+        if not same:
             continue
         a, b = root(i), root(j)
         if a != b:

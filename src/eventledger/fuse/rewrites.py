@@ -76,6 +76,15 @@ def aligned_share_reaches(a: Sentences, b: Sentences, share: float) -> bool:
     return False
 
 
+def event_signatures(events: list[dict]) -> dict[str, set[tuple]]:
+    """Each article's events as (type, source country, target country, date)."""
+    out: dict[str, set[tuple]] = defaultdict(set)
+    for e in events:
+        src, tgt = e.get("source") or {}, e.get("target") or {}
+        out[e["article_id"]].add((e["type"], src.get("country"), tgt.get("country"), e.get("date")))
+    return out
+
+
 def shared_events(a: set[tuple], b: set[tuple]) -> float:
     small, large = (a, b) if len(a) <= len(b) else (b, a)
     return len(small & large) / len(small) if len(small) >= MIN_EVENTS else 0.0

@@ -65,13 +65,16 @@ CREATE TABLE IF NOT EXISTS article_cache (
 CREATE TABLE IF NOT EXISTS mention_cache (
     article_id VARCHAR PRIMARY KEY, version VARCHAR, names VARCHAR, body VARCHAR,
     people VARCHAR);
+CREATE TABLE IF NOT EXISTS pair_cache (
+    article_id VARCHAR, other VARCHAR, test VARCHAR, version VARCHAR, verdict BOOLEAN);
 CREATE TABLE IF NOT EXISTS problems (
     run_id VARCHAR, source_path VARCHAR, kind VARCHAR, reason VARCHAR);
 """
 
 # tables holding rows of an article, emptied of them when the article is coded again;
 # article_cache and mention_cache: the corpus stage's per-article work (MinHash signature,
-# word counts; the bodies and people its text names beyond its entity rows)
+# word counts; the bodies and people its text names beyond its entity rows); pair_cache:
+# the answers of its pairwise tests (is one article a copy or rewrite of the `other`)
 TABLES_OF_ARTICLE = (
     "sentences",
     "entities",
@@ -79,6 +82,7 @@ TABLES_OF_ARTICLE = (
     "claims",
     "article_cache",
     "mention_cache",
+    "pair_cache",
     "articles",
 )
 
@@ -90,6 +94,7 @@ ADDED_COLUMNS = (
     ("entities", "lon", "DOUBLE"),
     ("events", "time_text", "VARCHAR"),
     ("articles", "coder", "VARCHAR"),
+    ("article_cache", "counts", "BLOB"),
 )
 
 # Plain copies of the fields the UI filters and sorts on, so a big store answers from
@@ -155,7 +160,7 @@ JSON_FIELDS = {
 }
 
 
-# the article fields the corpus stage reads (the dates as coded); the last two from
+# the article fields the corpus stage reads (the dates as coded); the last three from
 # article_cache
 ARTICLE_INPUTS = (
     "article_id",
@@ -169,6 +174,7 @@ ARTICLE_INPUTS = (
     "source",
     "minhash",
     "terms",
+    "counts",
 )
 STREAM_BATCH = 10_000
 
@@ -222,9 +228,16 @@ class FusedRows:
                 shared[id(value)] = JSON.encode(value)
             return shared[id(value)]
 
-        if records:
-            self.tables.append(pa.Table.from_pylist([_row(r, encode=encode) for r in records]))
-            self.rows += len(records)
+        if not records:
+            return
+        columns = {}  # column by column: a dict per row cost as much as the encoding
+        for f in fields(records[0]):
+            values = [getattr(r, f.name) for r in records]
+            if f.name in JSON_FIELDS:
+                values = [None if v is None else encode(v) for v in values]
+            columns[RENAMES.get(f.name, f.name)] = values
+        self.tables.append(pa.table(columns))
+        self.rows += len(records)
 
     def release(self) -> None:
         """Let the tables go once they are written; their count stays."""
@@ -360,16 +373,39 @@ class Store:
         arrow = pa.Table.from_pylist([{c: r.get(c) for c in stored} for r in rows])
         self._insert_table(table, arrow)
 
-    def _insert_table(self, table: str, arrow: pa.Table) -> None:
-        """Rows already in Arrow form; columns it lacks are NULL."""
+    def _insert_table(self, table: str, arrow: pa.Table, where: str = "") -> None:
+        """Rows already in Arrow form; columns it lacks are NULL. `where`: only the rows
+        it selects (SQL over the rows' columns)."""
         columns = self._columns(table)
         derived = DERIVED_COLUMNS.get(table, {})
         have = set(arrow.column_names)
         select = ", ".join(derived.get(c) or (c if c in have else "NULL") for c in columns)
         verb = "INSERT OR IGNORE" if table in KEYED else "INSERT"
         self.con.register("_batch", arrow)  # replaced on the next call, also after a failure
-        self.con.execute(f"{verb} INTO {table} SELECT {select} FROM _batch")
+        self.con.execute(f"{verb} INTO {table} SELECT {select} FROM _batch {where}")
         self.con.unregister("_batch")
+
+    def _replace_rows(self, table: str, key: str, rows: pa.Table) -> None:
+        """Make `table` hold exactly `rows`, deleting and inserting only the rows that
+        differ: a pass that adds a few articles changes few of the corpus answers, and a
+        commit costs what it writes (rewriting 90k fused events took 3 s at 10k)."""
+        if not rows.num_rows:
+            self.con.execute(f"DELETE FROM {table}")
+            return
+        derived = DERIVED_COLUMNS.get(table, {})
+        have = set(rows.column_names)
+        same = " AND ".join(
+            f"t.{c} IS NOT DISTINCT FROM {f'n.{c}' if c in have else 'NULL'}"
+            for c in self._columns(table)
+            if c not in derived
+        )
+        self.con.register("_rows", rows)
+        self.con.execute(
+            f"DELETE FROM {table} t WHERE NOT EXISTS"
+            f" (SELECT 1 FROM _rows n WHERE n.{key} = t.{key} AND {same})"
+        )
+        self.con.unregister("_rows")
+        self._insert_table(table, rows, f"WHERE {key} NOT IN (SELECT {key} FROM {table})")
 
     def write_fused(self, result: CorpusResult) -> None:
         """Replace the corpus answers about articles and events (duplicates, stories,
@@ -398,27 +434,46 @@ class Store:
             }
         )
         with self.transaction():
-            self.con.execute(
-                "UPDATE articles SET duplicate_of = NULL, duplicate_kind = NULL, story_id = NULL"
-            )
+            self._unset("articles", "article_id", duplicates, ("duplicate_of", "duplicate_kind"))
             self._update("articles", "article_id", duplicates)
+            self._unset("articles", "article_id", stories, ("story_id",))
             self._update("articles", "article_id", stories)
             self._copy_story_ids()
             self._update("events", "event_id", fused_of)
-            for table, coded in CODED.items():  # as coded, then as this pass dates them
-                changed = " OR ".join(f"{f} IS DISTINCT FROM {c}" for f, c in coded.items())
-                restore = ", ".join(f"{f} = {c}" for f, c in coded.items())
-                self.con.execute(f"UPDATE {table} SET {restore} WHERE {changed}")
-            self._update("articles", "article_id", published)
-            self._update("events", "event_id", pa.Table.from_pylist(result.event_dates))
-            for table in ("stories", "fused_events"):
-                self.con.execute(f"DELETE FROM {table}")
-            self._insert("stories", [_row(s) for s in result.stories])
+            dated = {"articles": published, "events": pa.Table.from_pylist(result.event_dates)}
+            for table, coded in CODED.items():  # as coded, unless this pass dates them
+                key = "article_id" if table == "articles" else "event_id"
+                self._unset(table, key, dated[table], tuple(coded), coded)
+                self._update(table, key, dated[table])
+            self._replace_rows(
+                "stories", "story_id", pa.Table.from_pylist([_row(s) for s in result.stories])
+            )
             if isinstance(result.fused, FusedRows):
-                for part in result.fused.tables:
-                    self._insert_table("fused_events", part)
+                fused = pa.concat_tables(result.fused.tables, promote_options="permissive")
             else:
-                self._insert("fused_events", [_row(f) for f in result.fused])
+                fused = pa.Table.from_pylist([_row(f) for f in result.fused])
+            self._replace_rows("fused_events", "fused_id", fused)
+
+    def _unset(
+        self,
+        table: str,
+        key: str,
+        kept: pa.Table,
+        columns: tuple[str, ...],
+        to: dict[str, str] | None = None,
+    ) -> None:
+        """Set `columns` to NULL (or to the columns `to` names) on the rows `kept` does
+        not name and that hold something else: last pass's answers this pass has not
+        given again."""
+        value = to or dict.fromkeys(columns, "NULL")
+        assignments = ", ".join(f"{c} = {value[c]}" for c in columns)
+        differ = " OR ".join(f"{c} IS DISTINCT FROM {value[c]}" for c in columns)
+        self.con.register("_kept", kept.select([key]) if kept.num_rows else pa.table({key: []}))
+        self.con.execute(
+            f"UPDATE {table} SET {assignments} WHERE ({differ})"
+            f" AND {key} NOT IN (SELECT {key} FROM _kept)"
+        )
+        self.con.unregister("_kept")
 
     def write_entities(self, result: CorpusResult) -> None:
         """Replace the canonical entities and each entity row's `entity_id`."""
@@ -433,8 +488,8 @@ class Store:
             )
             self.con.unregister("_kept")
             self._update("entities", "rowid", entity_ids)
-            self.con.execute("DELETE FROM canonical_entities")
-            self._insert("canonical_entities", [_row(e) for e in result.entities])
+            rows = pa.Table.from_pylist([_row(e) for e in result.entities])
+            self._replace_rows("canonical_entities", "entity_id", rows)
 
     def write_cache(self, rows: list[dict], table: str = "article_cache") -> None:
         """Keep the corpus stage's per-article work (`article_cache`, `mention_cache`).
@@ -446,6 +501,35 @@ class Store:
 
     def write_mentions(self, rows: list[dict]) -> None:
         self.write_cache(rows, "mention_cache")
+
+    def pair_verdicts(self, test: str, version: str) -> dict[tuple[str, str], bool]:
+        """The answers `pair_cache` keeps for `test`, made by `version` of its code."""
+        return {
+            (other, aid): verdict
+            for aid, other, verdict in self._stream(
+                "SELECT article_id, other, verdict FROM pair_cache"
+                " WHERE test = $t AND version = $v",
+                {"t": test, "v": version},
+            )
+        }
+
+    def write_pairs(self, test: str, version: str, verdicts: dict[tuple[str, str], bool]) -> None:
+        """Keep a pairwise test's answers found anew, by (other, article id); those of
+        other versions of its code go."""
+        rows = pa.table(
+            {
+                "article_id": [b for _, b in verdicts],
+                "other": [a for a, _ in verdicts],
+                "test": [test] * len(verdicts),
+                "version": [version] * len(verdicts),
+                "verdict": list(verdicts.values()),
+            }
+        )
+        with self.transaction():
+            self.con.execute(
+                "DELETE FROM pair_cache WHERE test = ? AND version <> ?", [test, version]
+            )
+            self._insert_table("pair_cache", rows)
 
     def _update(self, table: str, key: str, changes: pa.Table) -> None:
         """Set the columns of `changes` on the rows whose `key` it names, touching only
@@ -465,15 +549,15 @@ class Store:
 
     def corpus_inputs(self, cache_version: str | None = None) -> tuple[list[dict], list[dict]]:
         """Coded articles and their events, for the corpus stage. Articles carry their
-        cached `minhash` and `terms` when cached by `cache_version`, else None.
+        cached `minhash`, `terms` and `counts` when cached by `cache_version`, else None.
 
         Rows stream from DuckDB and are put in order here: a DuckDB sort of whole
         articles holds them twice over, and its allocator keeps the memory after."""
-        columns = as_coded("articles", ARTICLE_INPUTS[:-2], "a.")
+        columns = as_coded("articles", ARTICLE_INPUTS[:-3], "a.")
         articles = [
             dict(zip(ARTICLE_INPUTS, row, strict=True))
             for row in self._stream(
-                f"SELECT {', '.join(columns)}, c.minhash, c.terms FROM articles a"
+                f"SELECT {', '.join(columns)}, c.minhash, c.terms, c.counts FROM articles a"
                 " LEFT JOIN article_cache c ON c.article_id = a.article_id AND c.version = $v"
                 " WHERE status = 'ok'",
                 {"v": cache_version},

@@ -50,7 +50,13 @@ def test_adding_articles_answers_as_one_run_over_all(tmp_path):
             for table in ("article_cache", "mention_cache")
         ]
         stored = con.execute("SELECT count(*) FROM articles WHERE status = 'ok'").fetchone()[0]
+        pairs = con.execute(
+            "SELECT count(*) FILTER (WHERE test = 'rewrite'), count(*),"
+            " count(DISTINCT (article_id, other, test)) FROM pair_cache"
+        ).fetchone()
     assert cached == [stored, stored] and stored == len(seeds)
+    rewrites, kept, distinct = pairs
+    assert rewrites > 0 and kept == distinct  # the 2023 reports' pairs, each tested once
 
 
 def test_story_candidates_are_every_date_compatible_pair_sharing_a_band():

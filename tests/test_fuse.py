@@ -12,6 +12,7 @@ from conftest import SAMPLES, SEEDS, SHARED, cli, read_jsonl
 
 from eventledger.fuse.corpus import find_duplicates
 from eventledger.fuse.entities import EntityRow, Mention, canonical_entities
+from eventledger.fuse.pairs import Verdicts
 from eventledger.fuse.rewrites import is_rewrite
 
 JUNK_TOP = ["Share this article", "Advertisement", "Sign up for our newsletter"]
@@ -44,8 +45,14 @@ def test_near_duplicates_found_with_full_precision_and_recall():
             copy = f"copy{share}-{name}"
             articles.append({"article_id": copy, "text": edited(text, share, pool, rng)})
             expected[copy] = name
-    found = {copy: original for copy, (original, _) in find_duplicates(articles).items()}
+    checked = Verdicts()
+    found = {copy: of for copy, (of, _) in find_duplicates(articles, None, checked).items()}
     assert found == expected  # every copy found, pointing at its original; nothing else
+    again = Verdicts(known=checked.fresh)  # a later pass: the store kept the answers
+    assert find_duplicates(articles, None, again).keys() == expected.keys()
+    assert checked.fresh and not again.fresh  # no pair tested twice
+    refuted = Verdicts(known=dict.fromkeys(checked.fresh, False))
+    assert find_duplicates(articles, None, refuted) == {}  # kept answers are taken as given
 
 
 def test_rewrite_is_told_from_an_independent_report():

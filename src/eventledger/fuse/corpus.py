@@ -8,8 +8,10 @@ sub-quadratic), so it simply runs again over the whole store after every run, re
 the dates as coded, and its answers always reflect everything stored. Per-article work
 is cached in the store, so a run that adds a few articles recomputes only theirs: MinHash
 signatures and word counts (`article_cache`), and the bodies and people the text names
-(`mention_cache`, the people valid while the article's story knows the same names). The
-fused events of a store's corpus are kept as Arrow rows (`FusedRows`), not records.
+(`mention_cache`, the people valid while the article's story knows the same names); and
+so are the answers of the copy and rewrite tests, which a pair's two articles settle
+(`pair_cache`). The fused events of a store's corpus are kept as Arrow rows (`FusedRows`),
+not records.
 """
 
 from __future__ import annotations

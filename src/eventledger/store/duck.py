@@ -449,7 +449,8 @@ class Store:
                 "stories", "story_id", pa.Table.from_pylist([_row(s) for s in result.stories])
             )
             if isinstance(result.fused, FusedRows):
-                fused = pa.concat_tables(result.fused.tables, promote_options="permissive")
+                parts = result.fused.tables or [pa.table({})]  # none in an empty store
+                fused = pa.concat_tables(parts, promote_options="permissive")
             else:
                 fused = pa.Table.from_pylist([_row(f) for f in result.fused])
             self._replace_rows("fused_events", "fused_id", fused)

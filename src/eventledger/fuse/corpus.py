@@ -48,6 +48,7 @@ from eventledger.resolve.lexicon import load_lexicon
 from eventledger.store.duck import FusedRows
 
 PERSONISH_NORP = "PERSON?"
+MENTION_LABELS = ("PERSON", "ORG", "GPE", "NORP")  # the entity rows that can be mentions
 BACK_REFERENCE = {"he", "she", "the", "its"}  # "he said", "the ministry added"
 STATEMENT = re.compile(r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))The statement\b", re.M)
 STATEMENT_REACH = 600
@@ -190,6 +191,7 @@ def entity_mentions(
     story_of: dict[str, str] | None = None,
     cached: dict[str, tuple[str, str, str]] | None = None,
     keep: Callable[[list[dict]], None] | None = None,
+    spans: Callable[[list[str]], dict[str, array]] | None = None,
 ) -> list[Mention]:
     """Named people and bodies from the entity table, the actors of events and claims
     (their phrases carry the country: "Azerbaijan's defense ministry"), the bodies
@@ -197,14 +199,17 @@ def entity_mentions(
     body in a speaker's title ("Foreign Ministry spokeswoman …"), and the back-references
     claims resolved ("he said", "the ministry added", "The statement reiterated …").
     `cached` and `keep`: the text's mentions as cached, and those found anew, see
-    `TextMentions`."""
+    `TextMentions`. `spans`: the entity spans (start, end, …) of the articles it is
+    given, when `entities` holds only rows of MENTION_LABELS: the other third of a
+    store's rows (dates, numbers) matter only where people are looked for anew."""
     mentions, people = [], defaultdict(list)
     taken: dict[str, array] = defaultdict(lambda: array("i"))  # start, end, start, …
     for e in entities:
         label = e.label
         if label == "NORP" and not e.country and e.text[:1].isupper():
             label = PERSONISH_NORP
-        taken[e.article_id].extend((e.start, e.start + len(e.text)))
+        if spans is None:
+            taken[e.article_id].extend((e.start, e.start + len(e.text)))
         if label == "PERSON" and len(e.text) > 2:
             people[e.article_id].append(Person(e.start, e.start + len(e.text), e.text))
         if label == "GPE" and body_of(e.text) is None:
@@ -220,6 +225,9 @@ def entity_mentions(
     known = {story: known_names(names) for story, names in story_names.items()}
     digests = {story: names_digest(names) for story, names in known.items()}
     texts = TextMentions(cached or {}, keeping=keep is not None)
+    if spans is not None:
+        aids = (a["article_id"] for a in articles)
+        taken.update(spans([a for a in aids if texts.stale(a, digests.get(story_of.get(a, a)))]))
     for a in articles:
         aid = a["article_id"]
         story = story_of.get(aid, aid)
@@ -325,6 +333,10 @@ class TextMentions:
 
     def __init__(self, cached: dict[str, tuple[str, str, str]], keeping: bool = False):
         self.cached, self.keeping, self.fresh = cached, keeping, []
+
+    def stale(self, article_id: str, digest: str | None) -> bool:
+        """Whether the article's people are looked for anew (`find`)."""
+        return self.cached.get(article_id, (None,))[0] != (digest or "")
 
     def find(
         self,
@@ -521,11 +533,14 @@ def entities_pass(
     entities: list[EntityRow],
     cached: dict[str, tuple[str, str, str]] | None = None,
     keep: Callable[[list[dict]], None] | None = None,
+    spans: Callable[[list[str]], dict[str, array]] | None = None,
 ) -> None:
     """Canonical entities, into `result`, from the stories `events_pass` found.
-    `cached`, `keep`: the text mentions as cached and those found anew (`TextMentions`)."""
+    `cached`, `keep`, `spans`: see `entity_mentions`."""
     clock = Clock(result.timings)
-    mentions = entity_mentions(entities, events, claims, articles, result.story_of, cached, keep)
+    mentions = entity_mentions(
+        entities, events, claims, articles, result.story_of, cached, keep, spans
+    )
     for inputs in (articles, events, claims, entities):
         inputs.clear()  # the mentions hold all the rest needs; let the joining have the room
     result.entities, assigned = canonical_entities(mentions)
@@ -574,8 +589,17 @@ def corpus_stage(store) -> CorpusResult:
         store.write_fused(result)
         result.fused.release()  # written: their room goes to the entities
         release_memory()
-        claims, entities, cached = store.entity_inputs(mention_version())
-        entities_pass(result, articles, events, claims, entities, cached, store.write_mentions)
+        claims, entities, cached = store.entity_inputs(mention_version(), MENTION_LABELS)
+        entities_pass(
+            result,
+            articles,
+            events,
+            claims,
+            entities,
+            cached,
+            store.write_mentions,
+            store.entity_spans,
+        )
         release_memory()
         store.write_entities(result)
     return result

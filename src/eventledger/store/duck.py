@@ -4,6 +4,8 @@ nothing already committed and a re-run resumes from the article ids it finds."""
 from __future__ import annotations
 
 import json
+from array import array
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
@@ -570,11 +572,12 @@ class Store:
         return articles, self._records("events", ("article_id", "start", "event_id"), columns)
 
     def entity_inputs(
-        self, mention_version: str | None = None
+        self, mention_version: str | None = None, labels: tuple[str, ...] | None = None
     ) -> tuple[list[dict], list[EntityRow], dict[str, tuple[str, str, str]]]:
         """Claims (who speaks, and where: what entities need of a claim), entities (with
-        their row ids) and the text mentions cached by `mention_version` (article id ->
-        names digest, bodies, people), for the corpus stage's entity pass."""
+        their row ids; of `labels` only, when given) and the text mentions cached by
+        `mention_version` (article id -> names digest, bodies, people), for the corpus
+        stage's entity pass."""
         claims = self._records(
             "claims",
             ("article_id", "start", "claim_id"),
@@ -589,6 +592,8 @@ class Store:
             EntityRow(rowid, one(aid), start, text, one(label), one(country), one(sector))
             for rowid, aid, start, text, label, country, sector in self._stream(
                 "SELECT rowid, article_id, start_char, text, label, country, sector FROM entities"
+                " WHERE $labels IS NULL OR list_contains($labels, label)",
+                {"labels": list(labels) if labels else None},
             )
         ]
         entities.sort(key=itemgetter(0))
@@ -600,6 +605,20 @@ class Store:
             )
         }
         return claims, entities, cached
+
+    def entity_spans(self, article_ids: list[str]) -> dict[str, array]:
+        """The articles' entity spans, every label's, as start, end, start, … (the end
+        counted as the corpus stage does, from the text's length)."""
+        spans: dict[str, array] = defaultdict(lambda: array("i"))
+        if not article_ids:
+            return {}
+        for aid, start, size in self._stream(
+            "SELECT article_id, start_char, length(text) FROM entities"
+            " WHERE article_id IN (SELECT unnest($ids)) ORDER BY rowid",
+            {"ids": article_ids},
+        ):
+            spans[aid].extend((start, start + size))
+        return dict(spans)
 
     def _stream(self, sql: str, params: dict | None = None) -> Iterator[tuple]:
         """A query's rows as tuples, read in Arrow batches rather than materialised (on a

@@ -227,7 +227,8 @@ def entity_mentions(
     texts = TextMentions(cached or {}, keeping=keep is not None)
     if spans is not None:
         aids = (a["article_id"] for a in articles)
-        taken.update(spans([a for a in aids if texts.stale(a, digests.get(story_of.get(a, a)))]))
+        stale = [aid for aid in aids if texts.stale(aid, digests.get(story_of.get(aid, aid), ""))]
+        taken.update(spans(stale))
     for a in articles:
         aid = a["article_id"]
         story = story_of.get(aid, aid)
@@ -334,9 +335,9 @@ class TextMentions:
     def __init__(self, cached: dict[str, tuple[str, str, str]], keeping: bool = False):
         self.cached, self.keeping, self.fresh = cached, keeping, []
 
-    def stale(self, article_id: str, digest: str | None) -> bool:
-        """Whether the article's people are looked for anew (`find`)."""
-        return self.cached.get(article_id, (None,))[0] != (digest or "")
+    def stale(self, article_id: str, digest: str) -> bool:
+        """Whether `find` looks for the article's people anew."""
+        return self.cached.get(article_id, (None,))[0] != digest
 
     def find(
         self,

@@ -609,9 +609,9 @@ class Store:
     def entity_spans(self, article_ids: list[str]) -> dict[str, array]:
         """The articles' entity spans, every label's, as start, end, start, … (the end
         counted as the corpus stage does, from the text's length)."""
-        spans: dict[str, array] = defaultdict(lambda: array("i"))
         if not article_ids:
             return {}
+        spans: dict[str, array] = defaultdict(lambda: array("i"))
         for aid, start, size in self._stream(
             "SELECT article_id, start_char, length(text) FROM entities"
             " WHERE article_id IN (SELECT unnest($ids)) ORDER BY rowid",

@@ -3,12 +3,14 @@ all of them gives, from per-article work cached in the store."""
 
 from __future__ import annotations
 
+import json
 import random
+import shutil
 
 import duckdb
 import numpy as np
 import pytest
-from conftest import SEEDS, cli, read_jsonl
+from conftest import SAMPLES, SEEDS, cli, read_jsonl
 
 from eventledger.fuse.stories import BANDS, StoryText, dated_candidates
 
@@ -26,8 +28,10 @@ def exported(out) -> dict[str, list[dict]]:
     }
 
 
-def run(corpus, db, out) -> None:
-    cli("run", str(corpus), "--db", str(db), "--out", str(out), "-q", "--formats", "jsonl")
+def run(corpus, db, out, *options: str) -> None:
+    cli(
+        "run", str(corpus), "--db", str(db), "--out", str(out), "-q", "--formats", "jsonl", *options
+    )
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="no shared seeds/")
@@ -109,3 +113,88 @@ def test_a_run_killed_between_the_corpus_writes_is_mended_by_the_next(tmp_path, 
     run(corpus, tmp_path / "killed.duckdb", tmp_path / "mended")
     run(corpus, tmp_path / "once.duckdb", tmp_path / "once")
     assert exported(tmp_path / "mended") == exported(tmp_path / "once")
+
+
+def b_cubed(a: dict[str, str], b: dict[str, str]) -> float:
+    """B-cubed F1 of two clusterings of the same items (item -> cluster id)."""
+    members: dict[tuple[int, str], set[str]] = {}
+    for k, clustering in enumerate((a, b)):
+        for item, cluster in clustering.items():
+            members.setdefault((k, cluster), set()).add(item)
+    scores = []
+    for k, (one, other) in enumerate(((a, b), (b, a))):
+        shared = [
+            len(members[(k, one[i])] & members[(1 - k, other[i])]) / len(members[(k, one[i])])
+            for i in one
+        ]
+        scores.append(sum(shared) / len(shared))
+    return 2 * scores[0] * scores[1] / (scores[0] + scores[1])
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="no shared seeds/")
+def test_articles_placed_online_join_the_stored_answers(tmp_path):
+    """A few articles added to a store are placed among its answers: copies, stories
+    and dates as one run over all would give them, fused events and entities joined as
+    they come, close to that run's; a full pass then gives that run's answers exactly."""
+    seeds = sorted(SEEDS.glob("*.txt"))
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SAMPLES, corpus)
+    for path in seeds[:3]:
+        shutil.copy(path, corpus / path.name)
+    grown = tmp_path / "grown.duckdb"
+    run(corpus, grown, tmp_path / "first")
+    for path in seeds[3:]:
+        shutil.copy(path, corpus / path.name)
+    run(corpus, grown, tmp_path / "online", "--corpus", "online")
+    run(corpus, tmp_path / "once.duckdb", tmp_path / "once")
+    online, once = exported(tmp_path / "online"), exported(tmp_path / "once")
+    report = json.loads((tmp_path / "online" / "report.json").read_text("utf-8"))
+    assert report["corpus_pass"] == "online" and report["new_articles"] == len(seeds) - 3
+    assert online["articles"] == once["articles"] and online["stories"] == once["stories"]
+    fused = {e["event_id"]: e["fused_id"] for e in online["events"]}
+    assert {f["fused_id"]: sorted(f["event_ids"]) for f in online["fused_events"]} == {
+        fid: sorted(e for e, f in fused.items() if f == fid) for fid in set(fused.values())
+    }  # every event in the one fused event that lists it
+    exact = {e["event_id"]: e["fused_id"] for e in once["events"]}
+    assert b_cubed(fused, exact) >= 0.95
+    kept = {e["entity_id"] for e in online["entities"]}
+    assert len(kept ^ {e["entity_id"] for e in once["entities"]}) <= 0.05 * len(kept)
+    run(corpus, grown, tmp_path / "full", "--corpus", "full")  # nothing new: a full pass
+    assert (
+        json.loads((tmp_path / "full" / "report.json").read_text("utf-8"))["corpus_pass"] == "full"
+    )
+    assert exported(tmp_path / "full") == once
+
+
+def test_new_articles_are_placed_online_only_few_and_after_a_full_pass(tmp_path):
+    from eventledger.fuse.online import corpus_pass, corpus_version
+    from eventledger.store import Store
+
+    def finish(store, run_id, new=0, **summary):
+        store.start_run(run_id, [])
+        store.finish_run(run_id, {"new_articles": new, "not_english": 0, **summary})
+
+    with Store(tmp_path / "s.duckdb") as store:
+        store.con.execute(
+            "INSERT INTO articles (article_id, status) SELECT 'a' || i, 'ok' FROM range(100) t(i)"
+        )
+        assert corpus_pass(store, "r0", 0) == "full"  # a store no pass has answered for
+        finish(store, "r1", corpus_pass="full", corpus_version=corpus_version())
+        store.start_run("r2", [])
+        assert corpus_pass(store, "r2", 5) == "online"  # 5 of 100
+        assert corpus_pass(store, "r2", 5, mode="full") == "full"
+        assert corpus_pass(store, "r2", 6) == "full"
+        assert corpus_pass(store, "r2", 6, mode="online") == "online"
+        assert corpus_pass(store, "r2", 1, recoded=1) == "full"
+        assert corpus_pass(store, "r2", 0) is None  # nothing new: the answers stand
+        store.finish_run("r2", {"new_articles": 5, "not_english": 0, "corpus_pass": "online"})
+        finish(store, "r3", corpus_pass=None)  # a re-run that found nothing new
+        store.start_run("r4", [])
+        assert corpus_pass(store, "r4", 1) == "full"  # 5 + 1 placed online
+        assert corpus_pass(store, "r4", 0, mode="full") == "full"  # exact answers again
+        assert corpus_pass(store, "r4", 0) is None
+        finish(store, "r5", corpus_pass="full", corpus_version="older code")
+        store.start_run("r6", [])
+        assert corpus_pass(store, "r6", 1) == "full"
+        store.start_run("r7", [])  # r6 never finished
+        assert corpus_pass(store, "r7", 1) == "full"

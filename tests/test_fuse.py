@@ -94,7 +94,7 @@ def test_entity_spellings_join_and_namesakes_stay_apart():
         Mention("h", "the Defense Ministry in Baku", "actor", "AZE", "MIL"),
         Mention("h", "Armenia's Defense Ministry", "actor", "ARM", "MIL"),
     ]
-    entities, assigned = canonical_entities(mentions)
+    entities, assigned, _ = canonical_entities(mentions)
     same = lambda i, j: assigned.get(i) is not None and assigned.get(i) == assigned.get(j)  # noqa: E731
     assert same(0, 1) and same(2, 3)
     assert not same(4, 5)
@@ -125,7 +125,7 @@ def test_names_ner_missed_are_found_and_joined():
     ]
     story_of = {"a": "s1", "b": "s1", "c": "s2"}
     mentions = entity_mentions(entities, [], claims, articles, story_of)
-    found, _ = canonical_entities(mentions)
+    found, _, _ = canonical_entities(mentions)
     by_name = {e.name: e for e in found}
     klaar = by_name["Toivo Klaar"]
     assert {"Toivo Kral", "Kral", "He"} <= set(klaar.variants)  # a slip, a surname, a pronoun

@@ -60,11 +60,12 @@ def _process(
     batch_size: int,
     quiet: bool,
     engine: Engine = local_engine,
+    corpus: str = "auto",
 ) -> RunReport:
     with Store(db) as store:
         if quiet:
             meta = str(metadata) if metadata else None
-            return run(inputs, store, meta, max_bytes, batch_size, engine=engine)
+            return run(inputs, store, meta, max_bytes, batch_size, engine=engine, corpus=corpus)
         columns = (
             TextColumn("[bold]processing"),
             BarColumn(),
@@ -91,6 +92,7 @@ def _process(
                 batch_size,
                 on_progress=advance,
                 engine=engine,
+                corpus=corpus,
             )
 
 
@@ -131,10 +133,14 @@ def _ingest(
     quiet: bool,
     verbose: int,
     engine: Engine = local_engine,
+    corpus: str = "auto",
 ) -> RunReport:
     """What `run` and `ingest` share: process, report problems, fail if nothing worked."""
     _setup_logging(verbose)
-    report = _process(inputs, db, metadata, max_bytes, batch_size, quiet, engine)
+    if corpus not in CORPUS_PASSES:
+        console.print(f"[red]unknown corpus pass {corpus!r}: {', '.join(CORPUS_PASSES)}[/red]")
+        raise typer.Exit(code=2)
+    report = _process(inputs, db, metadata, max_bytes, batch_size, quiet, engine, corpus)
     _print_report(report, quiet)
     _exit_if_nothing(report)
     return report
@@ -153,6 +159,12 @@ MaxOpt = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Skip files larger 
 BatchOpt = typer.Option(DEFAULT_BATCH, "--batch-size", help="Articles per committed batch.")
 QuietOpt = typer.Option(False, "--quiet", "-q", help="No progress bar or summary.")
 VerboseOpt = typer.Option(0, "--verbose", "-v", count=True, help="-v batches, -vv debug.")
+CORPUS_PASSES = ("auto", "full", "online")
+CorpusOpt = typer.Option(
+    "auto",
+    "--corpus",
+    help="After new articles: auto (place a few online, else answer anew), full, online.",
+)
 FormatOpt = typer.Option(",".join(FORMATS), "--formats", help="Comma list of jsonl,csv,parquet.")
 
 
@@ -172,10 +184,13 @@ def run_cmd(
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="Dask scheduler ADDRESS to use instead of a local cluster."
     ),
+    corpus: str = CorpusOpt,
 ) -> None:
     """Ingest, clean, parse and extract everything new under INPUTS, then export."""
     with _engine(engine, workers, scheduler, out) as chosen:
-        report = _ingest(inputs, db, metadata, max_bytes, batch_size, quiet, verbose, chosen)
+        report = _ingest(
+            inputs, db, metadata, max_bytes, batch_size, quiet, verbose, chosen, corpus
+        )
     written = _export(db, out, formats)
     report_path = out / "report.json"
     report_path.write_text(json.dumps(report.summary(), indent=2, ensure_ascii=False) + "\n")
@@ -206,9 +221,10 @@ def ingest_cmd(
     batch_size: int = BatchOpt,
     quiet: bool = QuietOpt,
     verbose: int = VerboseOpt,
+    corpus: str = CorpusOpt,
 ) -> None:
     """Process everything new under INPUTS into the store, without exporting."""
-    _ingest(inputs, db, metadata, max_bytes, batch_size, quiet, verbose)
+    _ingest(inputs, db, metadata, max_bytes, batch_size, quiet, verbose, corpus=corpus)
 
 
 def _export(db: Path, out: Path, formats: str) -> dict[str, Path]:

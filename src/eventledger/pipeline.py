@@ -23,6 +23,7 @@ from eventledger.coder import coder_version
 from eventledger.extract.claims import extract_claims
 from eventledger.extract.events import extract_events
 from eventledger.fuse.corpus import corpus_stage
+from eventledger.fuse.online import corpus_pass, corpus_version
 from eventledger.geo.geocode import geocode_batch
 from eventledger.ingest.readers import (
     DEFAULT_MAX_BYTES,
@@ -128,6 +129,8 @@ class RunReport:
     duplicates: int = 0
     stories: int = 0
     fused_events: int = 0
+    recoded: int = 0  # articles stored before, coded again by a newer coder
+    corpus_pass: str | None = None  # full, online, or None (the corpus was unchanged)
     skipped: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     seconds: Counter = field(default_factory=Counter)  # per stage, summed over batches
@@ -149,6 +152,8 @@ class RunReport:
             "duplicates": self.duplicates,
             "stories": self.stories,
             "fused_events": self.fused_events,
+            "corpus_pass": self.corpus_pass,
+            "corpus_version": corpus_version() if self.corpus_pass else None,
             "problems": [
                 {"path": p.source_path, "kind": p.kind, "reason": p.reason}
                 for p in self.skipped + self.notes
@@ -179,10 +184,12 @@ def run(
     batch_size: int = DEFAULT_BATCH,
     on_progress: Callable[[int], None] | None = None,
     engine: Engine = local_engine,
+    corpus: str = "auto",
 ) -> RunReport:
     """Process every new document under `inputs` into `store`, one transaction per batch.
 
     The engine may finish batches out of order (Dask); each is committed as it arrives.
+    `corpus`: how the corpus stage answers after new articles (`corpus_pass`).
     """
     report = RunReport(run_id=uuid.uuid4().hex[:12])
     store.start_run(report.run_id, inputs)
@@ -198,22 +205,13 @@ def run(
         if on_progress:
             on_progress(batch.items)
     with timed(report.seconds, "corpus"):
-        if report.articles or not _corpus_current(store, report.run_id):
-            corpus = corpus_stage(store)
-            counts = len(corpus.stories), len(corpus.fused), len(corpus.duplicates)
-        else:  # an unchanged corpus: its stories and fused events are already stored
-            counts = _corpus_counts(store)
-    report.stories, report.fused_events, report.duplicates = counts
+        new = report.articles - report.not_english
+        report.corpus_pass = corpus_pass(store, report.run_id, new, report.recoded, corpus)
+        if report.corpus_pass:
+            corpus_stage(store, online=report.corpus_pass == "online")
+        report.stories, report.fused_events, report.duplicates = _corpus_counts(store)
     store.finish_run(report.run_id, report.summary())
     return report
-
-
-def _corpus_current(store: Store, run_id: str) -> bool:
-    """The run before this one finished (its corpus stage ran after its last batch)."""
-    row = store.con.execute(
-        "SELECT status FROM runs WHERE run_id != ? ORDER BY started DESC LIMIT 1", [run_id]
-    ).fetchone()
-    return row is not None and row[0] == "done"
 
 
 def _corpus_counts(store: Store) -> tuple[int, int, int]:
@@ -241,6 +239,7 @@ def _fresh_batches(
                 return
             docs = [d for d in chunk if isinstance(d, Document)]
             known = store.known([d.article_id for d in docs], coder)
+            report.recoded += len(store.known([d.article_id for d in docs]) - known)
         fresh = []
         for doc in docs:
             if doc.article_id in known or doc.article_id in seen:

@@ -35,9 +35,16 @@ import pyarrow as pa
 
 from eventledger.coder import coder_version, fingerprint
 from eventledger.fuse.dedup import NUM_PERM, Shingler, Text, article_signature, near_duplicates
-from eventledger.fuse.entities import EntityRow, Mention, body_of, canonical_entities
-from eventledger.fuse.events import ArticleInfo, fused_events
+from eventledger.fuse.entities import (
+    EntityRow,
+    Mention,
+    Tally,
+    body_of,
+    canonical_entities,
+)
+from eventledger.fuse.events import ArticleInfo, Kept, fused_events
 from eventledger.fuse.mentions import Person, body_mentions, known_names, person_mentions
+from eventledger.fuse.online import Online, placements
 from eventledger.fuse.pairs import Verdicts
 from eventledger.fuse.redate import corpus_dates, redate_events
 from eventledger.fuse.rewrites import Sentences, event_signatures, is_rewrite
@@ -62,8 +69,11 @@ class CorpusResult:
     stories: list[Story] = field(default_factory=list)
     fused: list[FusedEvent] | FusedRows = field(default_factory=list)
     fused_of: dict[str, str] = field(default_factory=dict)  # event id -> fused id
+    fused_scope: set[str] | None = None  # online: the fused ids `fused` answers for
     entities: list[CanonicalEntity] = field(default_factory=list)
     entity_of: dict[int, str] = field(default_factory=dict)  # entities rowid -> entity id
+    tallies: list[Tally] = field(default_factory=list)  # what `entities` are made from
+    entity_scope: set[str] | None = None  # online: the entity ids `entities` answers for
     published: dict[str, tuple[str, str]] = field(default_factory=dict)  # from the corpus
     event_dates: list[dict] = field(default_factory=list)  # events dated anew
     timings: dict[str, float] = field(default_factory=dict)
@@ -192,6 +202,7 @@ def entity_mentions(
     cached: dict[str, tuple[str, str, str]] | None = None,
     keep: Callable[[list[dict]], None] | None = None,
     spans: Callable[[list[str]], dict[str, array]] | None = None,
+    learned: list[Mention] | None = None,
 ) -> list[Mention]:
     """Named people and bodies from the entity table, the actors of events and claims
     (their phrases carry the country: "Azerbaijan's defense ministry"), the bodies
@@ -201,7 +212,8 @@ def entity_mentions(
     `cached` and `keep`: the text's mentions as cached, and those found anew, see
     `TextMentions`. `spans`: the entity spans (start, end, …) of the articles it is
     given, when `entities` holds only rows of MENTION_LABELS: the other third of a
-    store's rows (dates, numbers) matter only where people are looked for anew."""
+    store's rows (dates, numbers) matter only where people are looked for anew.
+    `learned` receives the people found in a text anew that its cached mentions lacked."""
     mentions, people = [], defaultdict(list)
     taken: dict[str, array] = defaultdict(lambda: array("i"))  # start, end, start, …
     for e in entities:
@@ -224,7 +236,7 @@ def entity_mentions(
         story_names[story_of.get(aid, aid)].update(p.name for p in found if " " in p.name)
     known = {story: known_names(names) for story, names in story_names.items()}
     digests = {story: names_digest(names) for story, names in known.items()}
-    texts = TextMentions(cached or {}, keeping=keep is not None)
+    texts = TextMentions(cached or {}, keeping=keep is not None, learned=learned)
     if spans is not None:
         aids = (a["article_id"] for a in articles)
         stale = [aid for aid in aids if texts.stale(aid, digests.get(story_of.get(aid, aid), ""))]
@@ -330,10 +342,17 @@ class TextMentions:
     are the slowest part of the entity pass (15 s at 10k articles), and a run that adds a
     few articles leaves most stories' names as they were, so the store keeps them
     (`mention_cache`): `cached` maps an article id to its (names digest, bodies, people),
-    and `fresh` collects the rows found anew when `keeping` them."""
+    `fresh` collects the rows found anew when `keeping` them, and `learned` the people
+    found anew that the cached ones lacked (an online pass adds them)."""
 
-    def __init__(self, cached: dict[str, tuple[str, str, str]], keeping: bool = False):
+    def __init__(
+        self,
+        cached: dict[str, tuple[str, str, str]],
+        keeping: bool = False,
+        learned: list[Mention] | None = None,
+    ):
         self.cached, self.keeping, self.fresh = cached, keeping, []
+        self.learned = learned if learned is not None else []
 
     def stale(self, article_id: str, digest: str) -> bool:
         """Whether `find` looks for the article's people anew."""
@@ -357,6 +376,9 @@ class TextMentions:
             found += [Mention(aid, *fields) for fields in json.loads(persons)]
             return found
         more = person_mentions(aid, text, people, known, taken)
+        if persons is not None:
+            before = {tuple(fields) for fields in json.loads(persons)}
+            self.learned += [m for m in more if mention_fields(m) not in before]
         if self.keeping:
             self.fresh.append(
                 {
@@ -443,11 +465,16 @@ def events_pass(
     compact: bool = False,
     keep: Callable[[list[dict]], None] | None = None,
     verdicts: dict[str, Verdicts] | None = None,
+    online: bool = False,
 ) -> CorpusResult:
     """Copies, rewrites, stories, corpus dates and fused events. `keep` receives the
     per-article work done anew (cache rows) as soon as it is done, rather than have it
     held through fusion: on a first pass it is 10 kB an article. `verdicts`: the
-    pairwise tests' answers by test ("copy", "rewrite"), as kept and as found anew."""
+    pairwise tests' answers by test ("copy", "rewrite"), as kept and as found anew.
+    `online`: stored mentions keep their fused events (see `placements`; articles then
+    carry their `placed_story` and `placed_original`, events their `fused_id`,
+    `placed_date` and `placed_precision`), and only the fused events that change are
+    made (`fused_scope`)."""
     result = CorpusResult()
     clock = Clock(result.timings)
     verdicts = verdicts if verdicts is not None else {}
@@ -510,10 +537,15 @@ def events_pass(
         )
         for a in articles
     }
+    placed, keep = placements(articles, events, result) if online else ({}, set())
     result.fused = FusedRows() if compact else []
     chunk: list[FusedEvent] = []
-    for fused in fused_events(events, info):
+    made = set()
+    for fused in fused_events(events, info, placed, keep):
         result.fused_of.update(dict.fromkeys(fused.event_ids, fused.fused_id))
+        if isinstance(fused, Kept):
+            continue
+        made.add(fused.fused_id)
         chunk.append(fused)
         if compact and len(chunk) == FUSED_CHUNK:
             result.fused.add(chunk)
@@ -522,6 +554,9 @@ def events_pass(
         result.fused.add(chunk)
     else:
         result.fused = chunk
+    if online:
+        stored = {e["fused_id"] for e in events if e.get("fused_id")}
+        result.fused_scope = made | (stored - set(result.fused_of.values()))
     clock.lap("fusion")
     return result
 
@@ -535,19 +570,31 @@ def entities_pass(
     cached: dict[str, tuple[str, str, str]] | None = None,
     keep: Callable[[list[dict]], None] | None = None,
     spans: Callable[[list[str]], dict[str, array]] | None = None,
+    online: Online | None = None,
 ) -> None:
     """Canonical entities, into `result`, from the stories `events_pass` found.
-    `cached`, `keep`, `spans`: see `entity_mentions`."""
+    `cached`, `keep`, `spans`: see `entity_mentions`. `online`: only the new articles'
+    mentions are joined to the store's entities, and the people the other articles of
+    their stories (in `articles`, with their entity rows) are found to name now that
+    their stories know more names."""
     clock = Clock(result.timings)
+    learned: list[Mention] = []
     mentions = entity_mentions(
-        entities, events, claims, articles, result.story_of, cached, keep, spans
+        entities, events, claims, articles, result.story_of, cached, keep, spans, learned
     )
     for inputs in (articles, events, claims, entities):
         inputs.clear()  # the mentions hold all the rest needs; let the joining have the room
-    result.entities, assigned = canonical_entities(mentions)
+    if online is not None:  # the new articles' mentions, and people their stories taught
+        mentions = [m for m in mentions if m.article_id in online.new] + [
+            m for m in learned if m.article_id not in online.new
+        ]
+    people, stored = (online.people, online.tallies) if online else (None, None)
+    result.entities, assigned, result.tallies = canonical_entities(mentions, people, stored)
     result.entity_of = {
         mentions[i].row: eid for i, eid in assigned.items() if mentions[i].row is not None
     }
+    if online is not None:
+        result.entity_scope = {e.entity_id for e in result.entities}
     clock.lap("entities")
     return result
 
@@ -564,11 +611,17 @@ class Clock:
         self.last = now
 
 
-def corpus_stage(store) -> CorpusResult:
+def corpus_stage(store, online: bool = False) -> CorpusResult:
     """Run the corpus pass over everything stored and write its answers back, in two
     transactions: the fused events are written and let go before the entities are read,
     so the two largest parts never share memory. Until the second lands the run is not
     done, and the next run does the stage again.
+
+    `online`: place the articles no pass has placed yet (those without a story) among
+    the stored answers, rather than answer anew for all. Copies, stories and dates are
+    still found over the whole store; new mentions join the fused events and entities
+    as stored, which are made anew only where they change. The answers then depend on
+    the order articles came in, a little: see the README.
 
     The stage parses nothing, so the spaCy pipeline the batches loaded is let go first
     (its vocabulary grows with every article); the next parse loads it again."""
@@ -576,13 +629,14 @@ def corpus_stage(store) -> CorpusResult:
     gc.collect()
     release_memory()  # what the batches freed, before the inputs are read
     with no_cycle_collection():
-        articles, events = store.corpus_inputs(cache_version())
+        articles, events = store.corpus_inputs(cache_version(), online)
+        new = {a["article_id"] for a in articles if online and a["placed_story"] is None}
         verdicts = {
             test: Verdicts(store.pair_verdicts(test, version))
             for test, version in pair_versions().items()
         }
         result = events_pass(
-            articles, events, compact=True, keep=store.write_cache, verdicts=verdicts
+            articles, events, compact=True, keep=store.write_cache, verdicts=verdicts, online=online
         )
         for test, version in pair_versions().items():
             store.write_pairs(test, version, verdicts[test].fresh)
@@ -590,7 +644,14 @@ def corpus_stage(store) -> CorpusResult:
         store.write_fused(result)
         result.fused.release()  # written: their room goes to the entities
         release_memory()
-        claims, entities, cached = store.entity_inputs(mention_version(), MENTION_LABELS)
+        joined, members = None, None
+        if online:
+            stories = {result.story_of[aid] for aid in new}
+            members = [aid for aid, story in result.story_of.items() if story in stories]
+            articles[:] = [a for a in articles if result.story_of[a["article_id"]] in stories]
+            events[:] = [e for e in events if e["article_id"] in new]
+            joined = Online(new, store.people(), store.tallies)
+        claims, entities, cached = store.entity_inputs(mention_version(), MENTION_LABELS, members)
         entities_pass(
             result,
             articles,
@@ -600,6 +661,7 @@ def corpus_stage(store) -> CorpusResult:
             cached,
             store.write_mentions,
             store.entity_spans,
+            joined,
         )
         release_memory()
         store.write_entities(result)

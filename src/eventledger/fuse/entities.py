@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -199,69 +200,89 @@ def first_filed(indices: list[int], first: str | None, surname: str, full: dict[
     return min(indices, key=filed)
 
 
-def person_keys(mentions: list[Mention]) -> dict[int, str]:
-    """Key per person mention: the canonical full name its spelling joins."""
-    full: dict[str, Block] = defaultdict(Block)  # blocking key -> canonical names
-    canon: dict[int, tuple[str | None, str, str | None]] = {}
-    keys: dict[int, str] = {}
-    order = sorted(
-        (i for i, m in enumerate(mentions) if m.label in PERSON_LABELS),
-        key=lambda i: (
-            mentions[i].label != "PERSON" or " " not in clean_name(mentions[i].name),
-            -len(clean_name(mentions[i].name).split()),
-            mentions[i].name,
-        ),
-    )
-    decided: dict[tuple, str] = {}  # a full name's decision does not depend on its article
-    named: dict[str, dict[str, str]] = defaultdict(dict)  # article -> surname -> key
-    lone: dict[tuple[str, str], set[str]] = {}  # (article, surname) -> the keys it may be
-    # candidates by (first, surname) until a name is added: lone surnames come after every
-    # full name, so the same few thousand are asked a hundred thousand times
-    asked: dict[tuple[str | None, str], set[int]] = {}
-    for i in order:
-        m = mentions[i]
-        first, surname = person_parts(clean_name(m.name))
-        if len(surname) < 3:
-            continue
-        seen = (clean_name(m.name).lower(), m.country, m.label)
-        if first and seen in decided:
-            keys[i] = named[m.article_id][surname] = decided[seen]
-            continue
-        here: set[str] = set()
-        if not first:  # full names come first, so an article's `named` is complete here
-            if (m.article_id, surname) not in lone:
-                spelt = named[m.article_id]
-                lone[(m.article_id, surname)] = {spelt[s] for s in similar(surname, list(spelt))}
-            here = lone[(m.article_id, surname)]
-        if len(here) == 1:  # "Kral" where the article names "Toivo Kral"
-            keys[i] = next(iter(here))
-            continue
-        if (first, surname) not in asked:
-            asked[(first, surname)] = candidates(first, surname, full)
-        matches = [  # affiliations and first names, where both are given, agree
-            j
-            for j in asked[(first, surname)]
-            if not (m.country and canon[j][2] and m.country != canon[j][2])
-            and not (first and canon[j][0] and first != canon[j][0])
-        ]
-        match = None
-        if first and matches:  # the first its blocks list decides a full name
-            match = first_filed(matches, first, surname, full)
-        elif len(matches) == 1 and not here:  # a lone surname: the corpus's only one
-            match = matches[0]
-        if match is None and (m.label != "PERSON" or " " not in clean_name(m.name)):
-            continue  # a lone word or a doubtful NER label may join a name, not found one
-        if match is None:
-            canon[i] = (first, surname, m.country)
-            for key in blocks(first, surname):
-                full[key].add(surname, i)
-            asked.clear()  # the answers before may lack the new name
-            keys[i] = f"PER|{clean_name(m.name).lower()}"
-        else:
-            keys[i] = keys[match]
-        if first:
-            decided[seen] = named[m.article_id][surname] = keys[i]
-    return keys
+class People:
+    """The canonical people: each founded by the first full name no earlier one could
+    be, and filed under its blocking keys. An online pass starts from the store's
+    (`found`) and files only the new spellings."""
+
+    def __init__(self) -> None:
+        self.full: dict[str, Block] = defaultdict(Block)  # blocking key -> canonical names
+        self.canon: dict[int, tuple[str | None, str, str | None]] = {}  # first, surname, country
+        self.founded: dict[int, str] = {}  # canonical name -> key, in filing order
+
+    def found(self, key: str, country: str | None) -> None:
+        """A canonical person as stored ("PER|nikol pashinyan"); stored ones take
+        negative indices, apart from the mentions'."""
+        index = -1 - len(self.founded)
+        self.file(index, *person_parts(key[4:]), country, key)
+
+    def file(self, index: int, first: str | None, surname: str, country: str | None, key: str):
+        self.canon[index] = (first, surname, country)
+        self.founded[index] = key
+        for block in blocks(first, surname):
+            self.full[block].add(surname, index)
+
+    def keys(self, mentions: list[Mention]) -> dict[int, str]:
+        """Key per person mention: the canonical full name its spelling joins."""
+        full, canon = self.full, self.canon
+        keys: dict[int, str] = {}
+        order = sorted(
+            (i for i, m in enumerate(mentions) if m.label in PERSON_LABELS),
+            key=lambda i: (
+                mentions[i].label != "PERSON" or " " not in clean_name(mentions[i].name),
+                -len(clean_name(mentions[i].name).split()),
+                mentions[i].name,
+            ),
+        )
+        decided: dict[tuple, str] = {}  # a full name's decision does not depend on its article
+        named: dict[str, dict[str, str]] = defaultdict(dict)  # article -> surname -> key
+        lone: dict[tuple[str, str], set[str]] = {}  # (article, surname) -> the keys it may be
+        # candidates by (first, surname) until a name is added: lone surnames come after
+        # every full name, so the same few thousand are asked a hundred thousand times
+        asked: dict[tuple[str | None, str], set[int]] = {}
+        for i in order:
+            m = mentions[i]
+            first, surname = person_parts(clean_name(m.name))
+            if len(surname) < 3:
+                continue
+            seen = (clean_name(m.name).lower(), m.country, m.label)
+            if first and seen in decided:
+                keys[i] = named[m.article_id][surname] = decided[seen]
+                continue
+            here: set[str] = set()
+            if not first:  # full names come first, so an article's `named` is complete here
+                if (m.article_id, surname) not in lone:
+                    spelt = named[m.article_id]
+                    found = similar(surname, list(spelt))
+                    lone[(m.article_id, surname)] = {spelt[n] for n in found}
+                here = lone[(m.article_id, surname)]
+            if len(here) == 1:  # "Kral" where the article names "Toivo Kral"
+                keys[i] = next(iter(here))
+                continue
+            if (first, surname) not in asked:
+                asked[(first, surname)] = candidates(first, surname, full)
+            matches = [  # affiliations and first names, where both are given, agree
+                j
+                for j in asked[(first, surname)]
+                if not (m.country and canon[j][2] and m.country != canon[j][2])
+                and not (first and canon[j][0] and first != canon[j][0])
+            ]
+            match = None
+            if first and matches:  # the first its blocks list decides a full name
+                match = first_filed(matches, first, surname, full)
+            elif len(matches) == 1 and not here:  # a lone surname: the corpus's only one
+                match = matches[0]
+            if match is None and (m.label != "PERSON" or " " not in clean_name(m.name)):
+                continue  # a lone word or a doubtful NER label may join a name, not found one
+            if match is None:
+                keys[i] = f"PER|{clean_name(m.name).lower()}"
+                self.file(i, first, surname, m.country, keys[i])
+                asked.clear()  # the answers before may lack the new name
+            else:
+                keys[i] = self.founded[match]
+            if first:
+                decided[seen] = named[m.article_id][surname] = keys[i]
+        return keys
 
 
 def close(surname: str, other: str) -> bool:
@@ -289,18 +310,34 @@ def garbled(surname: str, other: str) -> bool:
     return surname[0] == other[0] and letters >= SAME_LETTERS
 
 
-def canonical_entities(mentions: list[Mention]) -> tuple[list[CanonicalEntity], dict[int, str]]:
-    """The canonical entities and, per mention index, the id of the one it belongs to."""
-    keys = {**organisation_keys(mentions), **person_keys(mentions)}
-    groups: dict[str, list[int]] = defaultdict(list)
-    for i, key in keys.items():
-        groups[key].append(i)
-    entities, assigned = [], {}
-    for key, members in sorted(groups.items()):
-        ms = [mentions[i] for i in members]
-        eid = _id(key)
+@dataclass
+class Tally:
+    """What an entity's record is made from, summed over its mentions. The store keeps
+    it (`entity_tallies`), so an online pass adds its new mentions to it."""
+
+    key: str
+    names: Counter = field(default_factory=Counter)
+    countries: Counter = field(default_factory=Counter)
+    sectors: Counter = field(default_factory=Counter)
+    variants: set[str] = field(default_factory=set)
+    article_ids: set[str] = field(default_factory=set)
+    mentions: int = 0
+    founder: str | None = None  # a person's: the country of the spelling that founded it
+    filed: int | None = None  # a person's: its place in the filing order (`People`)
+
+    def add(self, m: Mention) -> None:
+        self.names[clean_name(m.name if self.key.startswith("PER|") else m.text)] += 1
+        if m.country:
+            self.countries[m.country] += 1
+        if m.sector:
+            self.sectors[m.sector] += 1
+        self.variants.add(m.text)
+        self.article_ids.add(m.article_id)
+        self.mentions += 1
+
+    def entity(self) -> CanonicalEntity:
+        key, names = self.key, self.names
         person = key.startswith("PER|")
-        names = Counter(clean_name(m.name if person else m.text) for m in ms)
         if person:
             name = max(names, key=lambda n: (len(n.split()), names[n], n))
         elif key.count("|") == 2:  # ORG|country|body
@@ -309,19 +346,40 @@ def canonical_entities(mentions: list[Mention]) -> tuple[list[CanonicalEntity], 
             name = load_lexicon().by_key[key[4:]].name
         else:
             name = max(names, key=lambda n: (names[n], len(n), n))
-        countries = Counter(m.country for m in ms if m.country)
-        sectors = Counter(m.sector for m in ms if m.sector)
-        entities.append(
-            CanonicalEntity(
-                entity_id=eid,
-                name=name,
-                label="PERSON" if person else "ORG",
-                country=countries.most_common(1)[0][0] if countries else None,
-                sector=sectors.most_common(1)[0][0] if sectors else None,
-                variants=sorted({m.text for m in ms}),
-                article_ids=sorted({m.article_id for m in ms}),
-                mentions=len(ms),
-            )
+        return CanonicalEntity(
+            entity_id=_id(key),
+            name=name,
+            label="PERSON" if person else "ORG",
+            country=self.countries.most_common(1)[0][0] if self.countries else None,
+            sector=self.sectors.most_common(1)[0][0] if self.sectors else None,
+            variants=sorted(self.variants),
+            article_ids=sorted(self.article_ids),
+            mentions=self.mentions,
         )
-        assigned.update({i: eid for i in members})
-    return entities, assigned
+
+
+def canonical_entities(
+    mentions: list[Mention],
+    people: People | None = None,
+    stored: Callable[[list[str]], dict[str, Tally]] | None = None,
+) -> tuple[list[CanonicalEntity], dict[int, str], list[Tally]]:
+    """The canonical entities the mentions belong to, the id of each mention's (by its
+    index), and their tallies. An online pass gives the store's `people` and its
+    `stored` tallies by key, and gets only the entities its mentions join."""
+    people = people or People()
+    keys = {**organisation_keys(mentions), **people.keys(mentions)}
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, key in keys.items():
+        groups[key].append(i)
+    tallies = stored(sorted(groups)) if stored else {}
+    filed = {key: n for n, key in reversed(list(enumerate(people.founded.values())))}
+    founder = {key: people.canon[i][2] for i, key in reversed(people.founded.items())}
+    entities, assigned, made = [], {}, []
+    for key, members in sorted(groups.items()):
+        tally = tallies.get(key) or Tally(key, founder=founder.get(key), filed=filed.get(key))
+        for i in members:
+            tally.add(mentions[i])
+        entities.append(tally.entity())
+        made.append(tally)
+        assigned.update(dict.fromkeys(members, entities[-1].entity_id))
+    return entities, assigned, made

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from eventledger.records import FusedEvent
 from eventledger.resolve.lexicon import load_lexicon
@@ -193,40 +193,56 @@ def wider_keys(kind: str, date: str, countries: set) -> list[tuple]:
     return keys + [(kind, up, c) for c in sorted(countries)] if up else keys
 
 
-def cluster_events(events: list[dict], articles: dict[str, ArticleInfo]) -> list[Cluster]:
+def cluster_events(
+    events: list[dict], articles: dict[str, ArticleInfo], placed: dict[str, str] | None = None
+) -> list[Cluster]:
     """Clusters in the order their first mentions come by `quality`. Every block key
-    holds the type, so each type is clustered alone and its blocks are freed after it."""
+    holds the type, so each type is clustered alone and its blocks are freed after it.
+
+    `placed` (online passes): the fused event each mention already joined, by event id.
+    Those mentions go first and rebuild their events as they were; the rest then look
+    for a home among them as in a full pass, so a few new mentions cost a few searches."""
+    placed = placed or {}
     by_type: dict[str, list[dict]] = defaultdict(list)
-    for mention in sorted(events, key=quality):
+    for mention in sorted(events, key=lambda m: (m["event_id"] not in placed, quality(m))):
         by_type[mention["type"]].append(mention)
     clusters = []
     while by_type:
-        clusters += cluster_type(by_type.popitem()[1], articles)
+        clusters += cluster_type(by_type.popitem()[1], articles, placed)
     clusters.sort(key=lambda c: quality(c.mentions[0]))
     return clusters
 
 
-def cluster_type(events: list[dict], articles: dict[str, ArticleInfo]) -> list[Cluster]:
-    """The clusters of one type's mentions, given best first."""
+def cluster_type(
+    events: list[dict], articles: dict[str, ArticleInfo], placed: dict[str, str] | None = None
+) -> list[Cluster]:
+    """The clusters of one type's mentions, given best first (`placed`: see
+    `cluster_events`)."""
+    placed = placed or {}
     clusters: list[Cluster] = []
     blocks: dict[tuple, dict[int, None]] = defaultdict(dict)  # key -> cluster indices, in order
+    rebuilt: dict[str, int] = {}  # a placed fused event -> its cluster's index
     for mention in events:
         info = articles.get(mention["article_id"])
         story = info.story_id if info else None
         kind, date = mention["type"], mention.get("date")
         countries = {country(mention.get(k)) for k in ("source", "target")} - {None}
-        seen: dict[int, None] = {}
-        for key in block_keys(kind, story, date, countries):
-            seen.update(blocks.get(key, {}))
-        home = next((k for k in sorted(seen) if fits(clusters[k], mention, info)), None)
-        if home is None and date:
-            wider: dict[int, None] = {}
-            for key in wider_keys(kind, date, countries):
-                wider.update(blocks.get(key, {}))
-            home = next((k for k in sorted(wider) if fits(clusters[k], mention, info)), None)
+        home = rebuilt.get(placed[mention["event_id"]]) if mention["event_id"] in placed else None
+        if home is None and mention["event_id"] not in placed:
+            seen: dict[int, None] = {}
+            for key in block_keys(kind, story, date, countries):
+                seen.update(blocks.get(key, {}))
+            home = next((k for k in sorted(seen) if fits(clusters[k], mention, info)), None)
+            if home is None and date:
+                wider: dict[int, None] = {}
+                for key in wider_keys(kind, date, countries):
+                    wider.update(blocks.get(key, {}))
+                home = next((k for k in sorted(wider) if fits(clusters[k], mention, info)), None)
         if home is None:
             home = len(clusters)
             clusters.append(Cluster(type=kind))
+            if mention["event_id"] in placed:
+                rebuilt[placed[mention["event_id"]]] = home
         cluster = clusters[home]
         absorb(cluster, mention, story)
         ids = {cluster.source, cluster.target} - {None}
@@ -355,10 +371,33 @@ def fuse_events(events: list[dict], articles: dict[str, ArticleInfo]) -> list[Fu
     return list(fused_events(events, articles))
 
 
-def fused_events(events: list[dict], articles: dict[str, ArticleInfo]) -> Iterator[FusedEvent]:
-    """The fused events one at a time, each cluster let go once its record is made."""
-    clusters = cluster_events(events, articles)
+class Kept(NamedTuple):
+    """A fused event an online pass leaves as stored: its id and mentions, no record."""
+
+    fused_id: str
+    event_ids: list[str]
+
+
+def fused_events(
+    events: list[dict],
+    articles: dict[str, ArticleInfo],
+    placed: dict[str, str] | None = None,
+    keep: set[str] | frozenset = frozenset(),
+) -> Iterator[FusedEvent | Kept]:
+    """The fused events one at a time, each cluster let go once its record is made.
+    Online passes (`placed`, see `cluster_events`) name in `keep` the stored fused events
+    whose record stands if they gain no mention; those come as `Kept`."""
+    placed = placed or {}
+    clusters = cluster_events(events, articles, placed)
     link_denials(clusters, articles)
     for k, cluster in enumerate(clusters):
         clusters[k] = None
-        yield fused_record(cluster, articles)
+        first = cluster.mentions[0]["event_id"]
+        if (
+            first in keep
+            and placed.get(first) == first
+            and all(m["event_id"] in placed for m in cluster.mentions)
+        ):
+            yield Kept(first, [m["event_id"] for m in cluster.mentions])
+        else:
+            yield fused_record(cluster, articles)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
-from eventledger.fuse.entities import EntityRow
+from eventledger.fuse.entities import EntityRow, People, Tally
 from eventledger.records import BatchResult
 
 if TYPE_CHECKING:
@@ -62,6 +62,9 @@ CREATE TABLE IF NOT EXISTS fused_events (
 CREATE TABLE IF NOT EXISTS canonical_entities (
     entity_id VARCHAR PRIMARY KEY, name VARCHAR, label VARCHAR, country VARCHAR, sector VARCHAR,
     variants JSON, article_ids JSON, mentions INTEGER);
+CREATE TABLE IF NOT EXISTS entity_tallies (
+    entity_id VARCHAR PRIMARY KEY, key VARCHAR, founder VARCHAR, filed INTEGER, names JSON,
+    countries JSON, sectors JSON);
 CREATE TABLE IF NOT EXISTS article_cache (
     article_id VARCHAR PRIMARY KEY, version VARCHAR, minhash BLOB, terms VARCHAR);
 CREATE TABLE IF NOT EXISTS mention_cache (
@@ -178,6 +181,12 @@ ARTICLE_INPUTS = (
     "terms",
     "counts",
 )
+# what an online corpus pass reads of the stored answers, beside the inputs: where each
+# article and event was placed (`fuse.corpus.placements`)
+PLACED = {
+    "articles": {"placed_story": "story_id", "placed_original": "duplicate_of"},
+    "events": {"placed_date": "date", "placed_precision": "date_precision"},
+}
 STREAM_BATCH = 10_000
 
 JSON = json.JSONEncoder(ensure_ascii=False, default=asdict)  # as json.dumps, built once
@@ -387,12 +396,19 @@ class Store:
         self.con.execute(f"{verb} INTO {table} SELECT {select} FROM _batch {where}")
         self.con.unregister("_batch")
 
-    def _replace_rows(self, table: str, key: str, rows: pa.Table) -> None:
+    def _replace_rows(
+        self, table: str, key: str, rows: pa.Table, within: set[str] | None = None
+    ) -> None:
         """Make `table` hold exactly `rows`, deleting and inserting only the rows that
         differ: a pass that adds a few articles changes few of the corpus answers, and a
-        commit costs what it writes (rewriting 90k fused events took 3 s at 10k)."""
+        commit costs what it writes (rewriting 90k fused events took 3 s at 10k).
+        `within`: the keys `rows` answers for (an online pass's); other rows stay."""
+        scope = ""
+        if within is not None:
+            self.con.register("_within", pa.table({key: pa.array(sorted(within), pa.string())}))
+            scope = f" AND {key} IN (SELECT {key} FROM _within)"
         if not rows.num_rows:
-            self.con.execute(f"DELETE FROM {table}")
+            self.con.execute(f"DELETE FROM {table} WHERE TRUE{scope}")
             return
         derived = DERIVED_COLUMNS.get(table, {})
         have = set(rows.column_names)
@@ -404,7 +420,7 @@ class Store:
         self.con.register("_rows", rows)
         self.con.execute(
             f"DELETE FROM {table} t WHERE NOT EXISTS"
-            f" (SELECT 1 FROM _rows n WHERE n.{key} = t.{key} AND {same})"
+            f" (SELECT 1 FROM _rows n WHERE n.{key} = t.{key} AND {same}){scope}"
         )
         self.con.unregister("_rows")
         self._insert_table(table, rows, f"WHERE {key} NOT IN (SELECT {key} FROM {table})")
@@ -455,7 +471,7 @@ class Store:
                 fused = pa.concat_tables(parts, promote_options="permissive")
             else:
                 fused = pa.Table.from_pylist([_row(f) for f in result.fused])
-            self._replace_rows("fused_events", "fused_id", fused)
+            self._replace_rows("fused_events", "fused_id", fused, result.fused_scope)
 
     def _unset(
         self,
@@ -479,20 +495,60 @@ class Store:
         self.con.unregister("_kept")
 
     def write_entities(self, result: CorpusResult) -> None:
-        """Replace the canonical entities and each entity row's `entity_id`."""
+        """Replace the canonical entities, their tallies and each entity row's
+        `entity_id` (an online pass's: add to them)."""
         entity_ids = pa.table(
             {"rowid": list(result.entity_of), "entity_id": list(result.entity_of.values())}
         )
+        tallies = pa.table(
+            {
+                "entity_id": [e.entity_id for e in result.entities],
+                "key": [t.key for t in result.tallies],
+                "founder": [t.founder for t in result.tallies],
+                "filed": pa.array([t.filed for t in result.tallies], pa.int32()),
+                **{
+                    name: [JSON.encode(getattr(t, name)) for t in result.tallies]
+                    for name in ("names", "countries", "sectors")
+                },
+            }
+        )
+        scope = result.entity_scope
         with self.transaction():
-            self.con.register("_kept", entity_ids)  # rows no entity holds any more
-            self.con.execute(
-                "UPDATE entities SET entity_id = NULL WHERE entity_id IS NOT NULL"
-                " AND rowid NOT IN (SELECT rowid FROM _kept)"
-            )
-            self.con.unregister("_kept")
+            if scope is None:
+                self.con.register("_kept", entity_ids)  # rows no entity holds any more
+                self.con.execute(
+                    "UPDATE entities SET entity_id = NULL WHERE entity_id IS NOT NULL"
+                    " AND rowid NOT IN (SELECT rowid FROM _kept)"
+                )
+                self.con.unregister("_kept")
             self._update("entities", "rowid", entity_ids)
             rows = pa.Table.from_pylist([_row(e) for e in result.entities])
-            self._replace_rows("canonical_entities", "entity_id", rows)
+            self._replace_rows("canonical_entities", "entity_id", rows, scope)
+            self._replace_rows("entity_tallies", "entity_id", tallies, scope)
+
+    def people(self) -> People:
+        """The canonical people as stored, in filing order (for an online pass)."""
+        people = People()
+        for key, founder in self._stream(
+            "SELECT key, founder FROM entity_tallies WHERE key LIKE 'PER|%' ORDER BY filed"
+        ):
+            people.found(key, founder)
+        return people
+
+    def tallies(self, keys: list[str]) -> dict[str, Tally]:
+        """The stored tallies of the entities with these keys (for an online pass)."""
+        found = {}
+        for key, founder, filed, names, countries, sectors, variants, aids, n in self._stream(
+            "SELECT t.key, t.founder, t.filed, t.names, t.countries, t.sectors, c.variants,"
+            " c.article_ids, c.mentions FROM entity_tallies t"
+            " JOIN canonical_entities c USING (entity_id) WHERE t.key IN (SELECT unnest($keys))",
+            {"keys": keys},
+        ):
+            counts = [Counter(json.loads(v)) for v in (names, countries, sectors)]
+            found[key] = Tally(
+                key, *counts, set(json.loads(variants)), set(json.loads(aids)), n, founder, filed
+            )
+        return found
 
     def write_cache(self, rows: list[dict], table: str = "article_cache") -> None:
         """Keep the corpus stage's per-article work (`article_cache`, `mention_cache`).
@@ -550,17 +606,24 @@ class Store:
         )
         self.con.unregister("_changes")
 
-    def corpus_inputs(self, cache_version: str | None = None) -> tuple[list[dict], list[dict]]:
+    def corpus_inputs(
+        self, cache_version: str | None = None, online: bool = False
+    ) -> tuple[list[dict], list[dict]]:
         """Coded articles and their events, for the corpus stage. Articles carry their
-        cached `minhash`, `terms` and `counts` when cached by `cache_version`, else None.
+        cached `minhash`, `terms` and `counts` when cached by `cache_version`, else None;
+        for an online pass also the corpus answers they hold (`PLACED`).
 
         Rows stream from DuckDB and are put in order here: a DuckDB sort of whole
         articles holds them twice over, and its allocator keeps the memory after."""
+        placed = PLACED if online else {"articles": {}, "events": {}}
+        names = (*ARTICLE_INPUTS, *placed["articles"])
         columns = as_coded("articles", ARTICLE_INPUTS[:-3], "a.")
+        columns += ["c.minhash", "c.terms", "c.counts"]
+        columns += [f"a.{c} AS {name}" for name, c in placed["articles"].items()]
         articles = [
-            dict(zip(ARTICLE_INPUTS, row, strict=True))
+            dict(zip(names, row, strict=True))
             for row in self._stream(
-                f"SELECT {', '.join(columns)}, c.minhash, c.terms, c.counts FROM articles a"
+                f"SELECT {', '.join(columns)} FROM articles a"
                 " LEFT JOIN article_cache c ON c.article_id = a.article_id AND c.version = $v"
                 " WHERE status = 'ok'",
                 {"v": cache_version},
@@ -569,19 +632,27 @@ class Store:
         articles.sort(key=itemgetter("article_id"))
         stored = [c for c in self._columns("events") if c not in DERIVED_COLUMNS["events"]]
         columns = as_coded("events", stored)
+        columns += [f"{c} AS {name}" for name, c in placed["events"].items()]
         return articles, self._records("events", ("article_id", "start", "event_id"), columns)
 
     def entity_inputs(
-        self, mention_version: str | None = None, labels: tuple[str, ...] | None = None
+        self,
+        mention_version: str | None = None,
+        labels: tuple[str, ...] | None = None,
+        article_ids: list[str] | None = None,
     ) -> tuple[list[dict], list[EntityRow], dict[str, tuple[str, str, str]]]:
         """Claims (who speaks, and where: what entities need of a claim), entities (with
         their row ids; of `labels` only, when given) and the text mentions cached by
         `mention_version` (article id -> names digest, bodies, people), for the corpus
-        stage's entity pass."""
+        stage's entity pass; of the `article_ids` only, when given."""
+        params = {"ids": article_ids}
+        only = " AND ($ids IS NULL OR list_contains($ids, article_id))"
         claims = self._records(
             "claims",
             ("article_id", "start", "claim_id"),
             ("claim_id", "article_id", "start_char", "speaker", "speaker_text"),
+            "WHERE TRUE" + only,
+            params,
         )
         seen: dict[str, str] = {}  # ids, labels and codes recur across a million rows
 
@@ -592,16 +663,17 @@ class Store:
             EntityRow(rowid, one(aid), start, text, one(label), one(country), one(sector))
             for rowid, aid, start, text, label, country, sector in self._stream(
                 "SELECT rowid, article_id, start_char, text, label, country, sector FROM entities"
-                " WHERE $labels IS NULL OR list_contains($labels, label)",
-                {"labels": list(labels) if labels else None},
+                " WHERE ($labels IS NULL OR list_contains($labels, label))" + only,
+                {"labels": list(labels) if labels else None, **params},
             )
         ]
         entities.sort(key=itemgetter(0))
         cached = {
             aid: (names, body, people)
             for aid, names, body, people in self._stream(
-                "SELECT article_id, names, body, people FROM mention_cache WHERE version = $v",
-                {"v": mention_version},
+                "SELECT article_id, names, body, people FROM mention_cache WHERE version = $v"
+                + only,
+                {"v": mention_version, **params},
             )
         }
         return claims, entities, cached
@@ -631,7 +703,12 @@ class Store:
             cursor.close()
 
     def _records(
-        self, table: str, order: tuple[str, ...], columns: tuple[str, ...] | None = None
+        self,
+        table: str,
+        order: tuple[str, ...],
+        columns: tuple[str, ...] | None = None,
+        where: str = "",
+        params: dict | None = None,
     ) -> list[dict[str, Any]]:
         """Rows with their fields' names (or only `columns`, SQL, maybe "x AS y"),
         without the derived columns, in `order` (fields), and with one parsed object per
@@ -644,7 +721,7 @@ class Store:
         json_keys = [k for k in keys if k in JSON_FIELDS]
         parsed: dict[str, Any] = {}
         out = []
-        for values in self._stream(f"SELECT {', '.join(columns)} FROM {table}"):
+        for values in self._stream(f"SELECT {', '.join(columns)} FROM {table} {where}", params):
             out.append(_parsed(dict(zip(keys, values, strict=True)), json_keys, parsed))
         out.sort(key=itemgetter(*order))
         return out

@@ -116,6 +116,7 @@ def timed_run(paths: list[Path], db: Path, batch_size: int, engine=None, profile
         "cpu_s": round(used, 2),
         "stage_s": summary["seconds"],
         "new_articles": summary["new_articles"],
+        "corpus_pass": summary["corpus_pass"],
         "events": summary["events"],
         "claims": summary["claims"],
     }
@@ -281,8 +282,8 @@ def show(r: dict) -> None:
         a = r["added"]
         print(
             f"adding {a['new_articles']} articles ({100 * a['new_articles'] / r['articles']:.1f}%):"
-            f" {a['wall_s']} s = {100 * f['added_share']:.1f}% of the first run;"
-            f" stages {a['stage_s']}"
+            f" {a['wall_s']} s = {100 * f['added_share']:.2f}% of the first run"
+            f" ({a['corpus_pass']} corpus pass); stages {a['stage_s']}"
         )
     if "export" in r:
         e = r["export"]

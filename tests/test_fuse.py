@@ -345,3 +345,20 @@ def test_cached_text_mentions_are_those_found_anew_until_the_story_names_change(
     assert [r["article_id"] for r in kept] == ["b"]  # found anew: its names changed
     assert ("b", "Toivo Kral", 0, "Toivo Kral") not in alone
     assert [m for m in alone if m[0] == "a"] == [m for m in first if m[0] == "a"]
+
+
+def test_word_rarity_is_wordfreqs_own_zipf_frequency():
+    """Story weights look plain words up without wordfreq's tokenizer; the figures must
+    be wordfreq's to the last digit, for known words, unknown ones and the rest."""
+    import string
+
+    from wordfreq import top_n_list, zipf_frequency
+
+    from eventledger.fuse.stories import zipf
+
+    rng = random.Random(0)
+    words = top_n_list("en", 20_000) + ["anti-terrorist", "o'clock", "ärzte", "covid19", "2020"]
+    words += [
+        "".join(rng.choices(string.ascii_lowercase, k=rng.randint(1, 12))) for _ in range(2000)
+    ]
+    assert [zipf(w) for w in words] == [zipf_frequency(w, "en") for w in words]

@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 from pathlib import Path
 from time import perf_counter
 
@@ -44,7 +45,7 @@ from eventledger.fuse.entities import (
 )
 from eventledger.fuse.events import ArticleInfo, Kept, fused_events
 from eventledger.fuse.mentions import Person, body_mentions, known_names, person_mentions
-from eventledger.fuse.online import Online, placements
+from eventledger.fuse.online import Online, placements, replayed
 from eventledger.fuse.pairs import Verdicts
 from eventledger.fuse.redate import corpus_dates, redate_events
 from eventledger.fuse.rewrites import Sentences, event_signatures, is_rewrite
@@ -538,10 +539,11 @@ def events_pass(
         for a in articles
     }
     placed, keep = placements(articles, events, result) if online else ({}, set())
+    again, kept = replayed(events, placed, keep, info) if online else (events, [])
     result.fused = FusedRows() if compact else []
     chunk: list[FusedEvent] = []
     made = set()
-    for fused in fused_events(events, info, placed, keep):
+    for fused in chain(kept, fused_events(again, info, placed, keep)):
         result.fused_of.update(dict.fromkeys(fused.event_ids, fused.fused_id))
         if isinstance(fused, Kept):
             continue

@@ -14,6 +14,7 @@ pass; `corpus_pass` keeps those answers few.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from eventledger.coder import coder_version, fingerprint
 from eventledger.fuse.entities import People, Tally
+from eventledger.fuse.events import PRESUPPOSED_BY, ArticleInfo, Kept, reach_keys
 
 if TYPE_CHECKING:
     from eventledger.fuse.corpus import CorpusResult
@@ -120,3 +122,41 @@ class Online:
     new: set[str]  # the articles the pass places
     people: People
     tallies: Callable[[list[str]], dict[str, Tally]]
+
+
+def replayed(
+    events: list[dict], placed: dict[str, str], keep: set[str], info: dict[str, ArticleInfo]
+) -> tuple[list[dict], list[Kept]]:
+    """The mentions an online pass clusters again, and the stored fused events it leaves
+    as they are. Clustered again: the mentions to place, and every stored fused event
+    one of them could meet (`reach_keys`), that changes (not in `keep`), or whose
+    claims may assert one of those (`link_denials`). Each event is rebuilt from its own
+    mentions, in the order a replay of all would give, so the answers are those of
+    clustering every mention again, at the cost of those it can reach."""
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for e in events:
+        if e["event_id"] in placed:
+            groups[placed[e["event_id"]]].append(e)
+    reach: dict[tuple, set[str]] = defaultdict(set)
+    for fused_id, members in groups.items():
+        for e in members:
+            for key in reach_keys(e, info.get(e["article_id"])):
+                reach[key].add(fused_id)
+    wanted = set(groups) - keep
+    for e in events:
+        if e["event_id"] not in placed:
+            for key in reach_keys(e, info.get(e["article_id"])):
+                wanted |= reach.get(key, set())
+    for fused_id in list(wanted):
+        members = groups.get(fused_id, [])
+        for kind in PRESUPPOSED_BY.get(members[0]["type"] if members else "", ()):
+            for e in members:
+                story = getattr(info.get(e["article_id"]), "story_id", None)
+                wanted |= reach.get((kind, story), set())
+    again = [e for e in events if e["event_id"] not in placed or placed[e["event_id"]] in wanted]
+    kept = [
+        Kept(fused_id, [e["event_id"] for e in members])
+        for fused_id, members in groups.items()
+        if fused_id not in wanted
+    ]
+    return again, kept

@@ -15,18 +15,20 @@ scored and filtered as numpy arrays, so a corpus of 100k articles stays in memor
 
 from __future__ import annotations
 
+import math
 import re
 from array import array
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from scipy.sparse import csr_matrix
 from spacy.lang.en.stop_words import STOP_WORDS
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_dict, zipf_frequency, zipf_to_freq
 
 from eventledger.fuse.minhash import band_pairs, cross_pairs, signature, unique_pairs, word_hash
 
@@ -40,6 +42,8 @@ COMMON_ZIPF = 6.0  # words at least this frequent in English carry no story sign
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
 ASCII_WORD = re.compile(r"[a-z][a-z'-]{2,}")
 PAIR_CHUNK = 20_000
+PLAIN = re.compile(r"[a-z]+")
+NO_FREQUENCY = zipf_to_freq(0)  # what wordfreq gives a word it does not know
 
 
 @dataclass
@@ -58,7 +62,27 @@ def term_counts(text: str) -> Counter[str]:
 
 
 def rarity(word: str) -> float:
-    return max(0.0, COMMON_ZIPF - zipf_frequency(word, "en"))
+    return max(0.0, COMMON_ZIPF - zipf(word))
+
+
+@cache
+def english() -> dict[str, float]:
+    return get_frequency_dict("en")
+
+
+def zipf(word: str) -> float:
+    """wordfreq's `zipf_frequency(word, "en")`. A plain lower-case word is its own only
+    token, so it is looked up and rounded here as wordfreq does, without wordfreq's
+    tokenizer, which took half the story step at 10k articles."""
+    if not PLAIN.fullmatch(word):
+        return zipf_frequency(word, "en")
+    freq = english().get(word)
+    if freq is None:
+        freq = NO_FREQUENCY
+    else:  # as wordfreq combines token frequencies, then keeps 3 significant digits
+        freq = max(1.0 / (1.0 / freq), NO_FREQUENCY)
+        freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
+    return round(math.log(freq, 10) + 9, 2)
 
 
 class Terms:

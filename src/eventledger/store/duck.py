@@ -182,7 +182,7 @@ ARTICLE_INPUTS = (
     "counts",
 )
 # what an online corpus pass reads of the stored answers, beside the inputs: where each
-# article and event was placed (`fuse.corpus.placements`)
+# article and event was placed (`fuse.online.placements`)
 PLACED = {
     "articles": {"placed_story": "story_id", "placed_original": "duplicate_of"},
     "events": {"placed_date": "date", "placed_precision": "date_precision"},
@@ -409,21 +409,23 @@ class Store:
             scope = f" AND {key} IN (SELECT {key} FROM _within)"
         if not rows.num_rows:
             self.con.execute(f"DELETE FROM {table} WHERE TRUE{scope}")
-            return
-        derived = DERIVED_COLUMNS.get(table, {})
-        have = set(rows.column_names)
-        same = " AND ".join(
-            f"t.{c} IS NOT DISTINCT FROM {f'n.{c}' if c in have else 'NULL'}"
-            for c in self._columns(table)
-            if c not in derived
-        )
-        self.con.register("_rows", rows)
-        self.con.execute(
-            f"DELETE FROM {table} t WHERE NOT EXISTS"
-            f" (SELECT 1 FROM _rows n WHERE n.{key} = t.{key} AND {same}){scope}"
-        )
-        self.con.unregister("_rows")
-        self._insert_table(table, rows, f"WHERE {key} NOT IN (SELECT {key} FROM {table})")
+        else:
+            derived = DERIVED_COLUMNS.get(table, {})
+            have = set(rows.column_names)
+            same = " AND ".join(
+                f"t.{c} IS NOT DISTINCT FROM {f'n.{c}' if c in have else 'NULL'}"
+                for c in self._columns(table)
+                if c not in derived
+            )
+            self.con.register("_rows", rows)
+            self.con.execute(
+                f"DELETE FROM {table} t WHERE NOT EXISTS"
+                f" (SELECT 1 FROM _rows n WHERE n.{key} = t.{key} AND {same}){scope}"
+            )
+            self.con.unregister("_rows")
+            self._insert_table(table, rows, f"WHERE {key} NOT IN (SELECT {key} FROM {table})")
+        if within is not None:
+            self.con.unregister("_within")
 
     def write_fused(self, result: CorpusResult) -> None:
         """Replace the corpus answers about articles and events (duplicates, stories,

@@ -132,10 +132,14 @@ def b_cubed(a: dict[str, str], b: dict[str, str]) -> float:
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="no shared seeds/")
-def test_articles_placed_online_join_the_stored_answers(tmp_path):
+def test_articles_placed_online_join_the_stored_answers(tmp_path, monkeypatch):
     """A few articles added to a store are placed among its answers: copies, stories
     and dates as one run over all would give them, fused events and entities joined as
     they come, close to that run's; a full pass then gives that run's answers exactly."""
+    from eventledger.fuse import corpus as fuse_corpus
+    from eventledger.pipeline import run as pipeline_run
+    from eventledger.store import Store
+
     seeds = sorted(SEEDS.glob("*.txt"))
     corpus = tmp_path / "corpus"
     shutil.copytree(SAMPLES, corpus)
@@ -143,6 +147,7 @@ def test_articles_placed_online_join_the_stored_answers(tmp_path):
         shutil.copy(path, corpus / path.name)
     grown = tmp_path / "grown.duckdb"
     run(corpus, grown, tmp_path / "first")
+    shutil.copy(grown, tmp_path / "all.duckdb")
     for path in seeds[3:]:
         shutil.copy(path, corpus / path.name)
     run(corpus, grown, tmp_path / "online", "--corpus", "online")
@@ -159,6 +164,20 @@ def test_articles_placed_online_join_the_stored_answers(tmp_path):
     assert b_cubed(fused, exact) >= 0.95
     kept = {e["entity_id"] for e in online["entities"]}
     assert len(kept ^ {e["entity_id"] for e in once["entities"]}) <= 0.05 * len(kept)
+    # clustering only what the new mentions can reach gives the answers of clustering all
+    monkeypatch.setattr(fuse_corpus, "replayed", lambda events, placed, keep, info: (events, []))
+    with Store(tmp_path / "all.duckdb") as store:
+        pipeline_run([str(corpus)], store, corpus="online")
+    answers = (
+        "SELECT * FROM events ORDER BY event_id",
+        "SELECT * FROM fused_events ORDER BY fused_id",
+    )
+    for sql in answers:
+        with (
+            duckdb.connect(str(grown), read_only=True) as a,
+            duckdb.connect(str(tmp_path / "all.duckdb"), read_only=True) as b,
+        ):
+            assert a.execute(sql).fetchall() == b.execute(sql).fetchall()
     run(corpus, grown, tmp_path / "full", "--corpus", "full")  # nothing new: a full pass
     assert (
         json.loads((tmp_path / "full" / "report.json").read_text("utf-8"))["corpus_pass"] == "full"

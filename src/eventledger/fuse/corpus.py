@@ -4,9 +4,10 @@ It reads articles and events, finds copies and rewrites, groups stories, dates u
 articles from their story (and their events with them) and fuses event mentions; then it
 reads claims and entities and joins entity spellings. Each half's answers replace the
 last pass's in one transaction. It is cheap next to parsing (LSH and blocking keep it
-sub-quadratic), so it simply runs again over the whole store after every run, reading
-the dates as coded, and its answers always reflect everything stored. Per-article work
-is cached in the store, so a run that adds a few articles recomputes only theirs: MinHash
+sub-quadratic), so it runs again over the whole store after a run, reading the dates as
+coded, and its answers always reflect everything stored; a run that adds only a few
+articles places their mentions among the stored answers instead (`online.py`). Per-article
+work is cached in the store, so a run that adds a few articles recomputes only theirs: MinHash
 signatures and word counts (`article_cache`), and the bodies and people the text names
 (`mention_cache`, the people valid while the article's story knows the same names); and
 so are the answers of the copy and rewrite tests, which a pair's two articles settle

@@ -216,7 +216,9 @@ class People:
         index = -1 - len(self.founded)
         self.file(index, *person_parts(key[4:]), country, key)
 
-    def file(self, index: int, first: str | None, surname: str, country: str | None, key: str):
+    def file(
+        self, index: int, first: str | None, surname: str, country: str | None, key: str
+    ) -> None:
         self.canon[index] = (first, surname, country)
         self.founded[index] = key
         for block in blocks(first, surname):

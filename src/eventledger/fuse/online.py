@@ -5,10 +5,11 @@ the order articles came in. At 10k articles it takes half a minute, as long as p
 hundred articles, so a run that adds a day's news would cost twice its parsing. An
 online pass (`corpus_stage(store, online=True)`) still finds copies, stories and dates
 over the whole store (they are cheap), but places only the new articles' mentions: into
-the fused events as stored (`placements`) and onto the canonical entities as stored
-(`Online`). Where a full pass would have decided otherwise, because a new mention is
-the better founder of an event or a name, the online answer stands until the next full
-pass; `corpus_pass` keeps those answers few.
+the fused events as stored (`placements`), clustering again only those they can reach
+(`replayed`), and onto the canonical entities as stored (`Online`). Where a full pass
+would have decided otherwise, because a new mention is the better founder of an event or
+a name, the online answer stands until the next full pass; `corpus_pass` keeps those
+answers few.
 """
 
 from __future__ import annotations

@@ -238,8 +238,9 @@ def _fresh_batches(
             if chunk is None:
                 return
             docs = [d for d in chunk if isinstance(d, Document)]
-            known = store.known([d.article_id for d in docs], coder)
-            report.recoded += len(store.known([d.article_id for d in docs]) - known)
+            stored = store.known([d.article_id for d in docs])
+            known = {aid for aid, by in stored.items() if by == coder}
+            report.recoded += len(stored) - len(known)
         fresh = []
         for doc in docs:
             if doc.article_id in known or doc.article_id in seen:

@@ -333,16 +333,15 @@ class Store:
         )
 
     # --- writes -----------------------------------------------------------------------
-    def known(self, article_ids: list[str], coder: str | None = None) -> set[str]:
-        """The ids already stored (as coded by `coder`, when given)."""
+    def known(self, article_ids: list[str]) -> dict[str, str | None]:
+        """The ids already stored, with the coder that coded each."""
         if not article_ids:
-            return set()
+            return {}
         rows = self.con.execute(
-            "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))"
-            " AND (? IS NULL OR coder = ?)",
-            [article_ids, coder, coder],
+            "SELECT article_id, coder FROM articles WHERE article_id IN (SELECT unnest(?))",
+            [article_ids],
         ).fetchall()
-        return {r[0] for r in rows}
+        return dict(rows)
 
     def write(self, batch: BatchResult, run_id: str, coder: str | None = None) -> None:
         """All tables of one batch in one transaction: all of it lands, or none. An

@@ -215,7 +215,8 @@ def entity_mentions(
     `TextMentions`. `spans`: the entity spans (start, end, …) of the articles it is
     given, when `entities` holds only rows of MENTION_LABELS: the other third of a
     store's rows (dates, numbers) matter only where people are looked for anew.
-    `learned` receives the people found in a text anew that its cached mentions lacked."""
+    `learned`, when given, receives the people found in a text anew that its cached
+    mentions lacked."""
     mentions, people = [], defaultdict(list)
     taken: dict[str, array] = defaultdict(lambda: array("i"))  # start, end, start, …
     for e in entities:
@@ -344,8 +345,8 @@ class TextMentions:
     are the slowest part of the entity pass (15 s at 10k articles), and a run that adds a
     few articles leaves most stories' names as they were, so the store keeps them
     (`mention_cache`): `cached` maps an article id to its (names digest, bodies, people),
-    `fresh` collects the rows found anew when `keeping` them, and `learned` the people
-    found anew that the cached ones lacked (an online pass adds them)."""
+    `fresh` collects the rows found anew when `keeping` them, and `learned`, when given,
+    the people found anew that the cached ones lacked (an online pass adds them)."""
 
     def __init__(
         self,
@@ -353,8 +354,7 @@ class TextMentions:
         keeping: bool = False,
         learned: list[Mention] | None = None,
     ):
-        self.cached, self.keeping, self.fresh = cached, keeping, []
-        self.learned = learned if learned is not None else []
+        self.cached, self.keeping, self.fresh, self.learned = cached, keeping, [], learned
 
     def stale(self, article_id: str, digest: str) -> bool:
         """Whether `find` looks for the article's people anew."""
@@ -378,7 +378,7 @@ class TextMentions:
             found += [Mention(aid, *fields) for fields in json.loads(persons)]
             return found
         more = person_mentions(aid, text, people, known, taken)
-        if persons is not None:
+        if self.learned is not None and persons is not None:
             before = {tuple(fields) for fields in json.loads(persons)}
             self.learned += [m for m in more if mention_fields(m) not in before]
         if self.keeping:
@@ -581,7 +581,7 @@ def entities_pass(
     their stories (in `articles`, with their entity rows) are found to name now that
     their stories know more names."""
     clock = Clock(result.timings)
-    learned: list[Mention] = []
+    learned: list[Mention] | None = [] if online is not None else None
     mentions = entity_mentions(
         entities, events, claims, articles, result.story_of, cached, keep, spans, learned
     )

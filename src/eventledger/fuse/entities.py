@@ -374,11 +374,13 @@ def canonical_entities(
     for i, key in keys.items():
         groups[key].append(i)
     tallies = stored(sorted(groups)) if stored else {}
-    filed = {key: n for n, key in reversed(list(enumerate(people.founded.values())))}
-    founder = {key: people.canon[i][2] for i, key in reversed(people.founded.items())}
+    founded: dict[str, tuple[int, str | None]] = {}  # key -> first filing place, its country
+    for n, (i, key) in enumerate(people.founded.items()):
+        founded.setdefault(key, (n, people.canon[i][2]))
     entities, assigned, made = [], {}, []
     for key, members in sorted(groups.items()):
-        tally = tallies.get(key) or Tally(key, founder=founder.get(key), filed=filed.get(key))
+        filed, founder = founded.get(key, (None, None))
+        tally = tallies.get(key) or Tally(key, founder=founder, filed=filed)
         for i in members:
             tally.add(mentions[i])
         entities.append(tally.entity())

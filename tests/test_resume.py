@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -81,3 +82,52 @@ def test_newer_coder_codes_stored_articles_again(tmp_path, monkeypatch):
             t: counts[t] for t in ("articles", "sentences", "entities", "events", "claims")
         }
         assert pipeline.run([str(folder)], store).articles == 0
+
+
+def test_rerun_passes_over_input_files_it_has_read(tmp_path, monkeypatch):
+    """A file the store has read to the end, unchanged since, is not read again, and the
+    run reports what reading it would; a changed file is read again."""
+    from eventledger import pipeline
+    from eventledger.ingest import readers
+    from eventledger.store import Store
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for src in sorted(SAMPLES.glob("*.txt"))[:2]:
+        (folder / src.name).write_text(src.read_text("utf-8"), encoding="utf-8")
+    body = (SAMPLES / sorted(p.name for p in SAMPLES.glob("*.txt"))[2]).read_text("utf-8")
+    rows = folder / "rows.jsonl"
+    rows.write_text(
+        json.dumps({"text": body}) + "\nnot json\n" + json.dumps({"text": "Share this"}) + "\n"
+    )
+    opened = []
+    read_file = readers._read_file
+    monkeypatch.setattr(
+        readers, "_read_file", lambda p, *a: opened.append(p.name) or read_file(p, *a)
+    )
+
+    def summary(report):
+        s = report.summary()
+        s["problems"] = sorted(map(str, s["problems"]))
+        return {k: v for k, v in s.items() if k not in ("run_id", "seconds")}
+
+    with Store(tmp_path / "ledger.duckdb") as store:
+        first = pipeline.run([str(folder)], store)
+        assert first.articles == 3 and len(opened) == 3
+        opened.clear()
+        again = pipeline.run([str(folder)], store)
+        assert opened == []
+        assert again.already_stored == 3 and again.documents == first.documents == 4
+        with monkeypatch.context() as m:  # the same re-run, reading every file
+            m.setattr(Store, "input_files", lambda self, coder: {})
+            reading = pipeline.run([str(folder)], store)
+        assert summary(again) == summary(reading)
+        assert {p.reason for p in again.skipped} == {
+            "invalid JSON line",
+            "no article text after cleaning (1 junk lines removed)",
+        }
+        opened.clear()
+        with rows.open("a") as fh:
+            fh.write(json.dumps({"text": body.replace("\n\n", "\n\nUpdate: ", 1)}) + "\n")
+        grown = pipeline.run([str(folder)], store)
+        assert opened == ["rows.jsonl"] and grown.articles == 1

@@ -3,8 +3,8 @@
 ingest -> clean -> nlp -> extract -> resolve -> geocode -> store, then the corpus stage
 (`fuse/`) over the whole store. `process_batch` is a pure function from Documents to a
 BatchResult, so the same code runs in this process or on a cluster worker; `run` streams
-documents, skips what the store already has, commits batch by batch, and ends with the
-corpus stage.
+documents, skips what the store already has (input files it has read to the end, unread),
+commits batch by batch, and ends with the corpus stage.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from eventledger.ingest.readers import (
     DEFAULT_MAX_BYTES,
     FORMATS,
     METADATA_NAME,
+    InputFile,
     expand,
     read_inputs,
 )
@@ -194,9 +195,14 @@ def run(
     report = RunReport(run_id=uuid.uuid4().hex[:12])
     store.start_run(report.run_id, inputs)
     coder = coder_version()
-    items = read_inputs(inputs, metadata=metadata, max_bytes=max_bytes)
+    files = store.input_files(coder)
+    read: list[InputFile] = []
+    items = read_inputs(inputs, metadata=metadata, max_bytes=max_bytes, files=files)
+    items = _passed_over(items, report, read, on_progress)
+    cleaned: list[Problem] = []  # documents the clean stage refused: not stored
     for batch, result, seconds in engine(_fresh_batches(items, store, report, batch_size, coder)):
         report.seconds.update(seconds)
+        cleaned += [p for p in result.problems if p.kind == "skipped"]
         result.problems = batch.problems + result.problems
         with timed(report.seconds, "store"):
             store.write(result, report.run_id, coder)
@@ -204,6 +210,7 @@ def run(
         log.info("batch %d committed: %d new articles", batch.number, len(result.articles))
         if on_progress:
             on_progress(batch.items)
+    store.note_input_files(_refused(read, cleaned), coder)
     with timed(report.seconds, "corpus"):
         new = report.articles - report.not_english
         report.corpus_pass = corpus_pass(store, report.run_id, new, report.recoded, corpus)
@@ -219,6 +226,40 @@ def _corpus_counts(store: Store) -> tuple[int, int, int]:
         "SELECT (SELECT count(*) FROM stories), (SELECT count(*) FROM fused_events),"
         " (SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL)"
     ).fetchone()
+
+
+def _passed_over(
+    items: Iterator[Document | Problem | InputFile],
+    report: RunReport,
+    read: list[InputFile],
+    on_progress: Callable[[int], None] | None,
+) -> Iterator[Document | Problem]:
+    """The input without its file records. A file read now goes to `read`; a file the
+    store has read to the end counts as already stored, and what it reported is said again."""
+    for item in items:
+        if not isinstance(item, InputFile):
+            yield item
+        elif not item.stored:
+            read.append(item)
+        else:
+            report.documents += item.documents
+            report.already_stored += item.documents - item.refused
+            if on_progress:
+                on_progress(item.documents)
+            yield from item.problems
+
+
+def _refused(read: list[InputFile], cleaned: list[Problem]) -> list[InputFile]:
+    """The files read, each with the documents the clean stage refused: a re-run reads
+    and refuses those again, so passing over the file says so again too."""
+    by_path = {f.path: f for f in read}
+    for problem in cleaned:
+        path = problem.source_path
+        owner = by_path.get(path) or by_path.get(path.rpartition(":")[0])
+        if owner is not None:
+            owner.problems.append(problem)
+            owner.refused += 1
+    return read
 
 
 def _fresh_batches(

@@ -3,6 +3,9 @@
 `.txt` and `.html` files are one article each; `.jsonl` and `.csv` files hold one
 article per row with a `text` field. A `metadata.jsonl` beside the corpus (or named
 explicitly) supplies `published`/`url` for plain files by relative path.
+
+Given the files a store has already coded (`InputFile`s by `stamp`), `read_inputs` passes
+an unchanged file on unread; a 10k-article JSONL file costs seconds to read and hash again.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from eventledger.ingest.decode import DecodeError, decode, looks_binary
@@ -30,6 +34,28 @@ FORMATS = {
 METADATA_NAME = "metadata.jsonl"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 ROW_FIELDS = ("title", "published", "url", "source")
+
+
+@dataclass
+class InputFile:
+    """One input file as a run read it: what a later run needs to pass it on unread."""
+
+    stamp: str  # see `stamp`
+    path: str  # as reported
+    documents: int = 0
+    problems: list[Problem] = field(default_factory=list)  # what reading it reports
+    refused: int = 0  # documents the clean stage refused (so not stored), among problems
+    stored: bool = False  # known to the store, so not read this time
+
+
+def stamp(path: Path, max_bytes: int) -> str | None:
+    """The file's resolved path, size and modification time, and the size limit that
+    decided what was read from it; None when it cannot be looked at."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{max_bytes}"
 
 
 def content_id(raw: bytes) -> str:
@@ -151,51 +177,75 @@ def read_inputs(
     inputs: Iterable[str],
     metadata: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Iterator[Document | Problem]:
-    """Yield a Document per article found, or a Problem per thing that cannot be read."""
-    files, problems = expand(inputs)
+    files: dict[str, InputFile] | None = None,
+) -> Iterator[Document | Problem | InputFile]:
+    """Yield a Document per article found, or a Problem per thing that cannot be read.
+
+    With `files` (stamp -> InputFile, the files a store has fully coded), each file also
+    ends with its InputFile, and a file found in `files` is not read: its stored
+    InputFile (`stored` set) comes instead."""
+    found, problems = expand(inputs)
     yield from problems
-    sidecar, problems = _sidecars(files, metadata)
+    sidecar, problems = _sidecars(found, metadata)
     yield from problems
-    for path in files:
+    for path in found:
         if path.name == METADATA_NAME:
             continue
-        fmt = FORMATS.get(path.suffix.lower())
-        if fmt is None:
+        key = stamp(path, max_bytes) if files is not None else None
+        if key is None:
+            yield from _read_file(path, sidecar, max_bytes)
+        elif key in files:
+            yield files[key]
+        else:
+            record = InputFile(key, str(path))
+            for item in _read_file(path, sidecar, max_bytes):
+                if isinstance(item, Document):
+                    record.documents += 1
+                else:
+                    record.problems.append(item)
+                yield item
+            yield record
+
+
+def _read_file(
+    path: Path, sidecar: dict[str, dict], max_bytes: int
+) -> Iterator[Document | Problem]:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        yield Problem(
+            str(path),
+            f"unknown format '{path.suffix or 'no extension'}'"
+            " (expected .txt, .html, .jsonl or .csv)",
+        )
+        return
+    try:
+        size = path.stat().st_size
+        if size > max_bytes and fmt in ("txt", "html"):
             yield Problem(
                 str(path),
-                f"unknown format '{path.suffix or 'no extension'}'"
-                " (expected .txt, .html, .jsonl or .csv)",
+                f"too large: {size / 1e6:.1f} MB over the "
+                f"{max_bytes / 1e6:.1f} MB limit (--max-bytes)",
             )
-            continue
+            return
+        if fmt == "jsonl":
+            yield from _records(_jsonl(path), max_bytes)
+            return
+        raw = path.read_bytes()
+    except OSError as exc:
+        yield Problem(str(path), f"unreadable: {exc.strerror or exc}")
+        return
+    if fmt == "csv":
         try:
-            size = path.stat().st_size
-            if size > max_bytes and fmt in ("txt", "html"):
-                yield Problem(
-                    str(path),
-                    f"too large: {size / 1e6:.1f} MB over the "
-                    f"{max_bytes / 1e6:.1f} MB limit (--max-bytes)",
-                )
-                continue
-            if fmt == "jsonl":
-                yield from _records(_jsonl(path), max_bytes)
-                continue
-            raw = path.read_bytes()
-        except OSError as exc:
-            yield Problem(str(path), f"unreadable: {exc.strerror or exc}")
-            continue
-        if fmt == "csv":
-            try:
-                text, note = decode(raw)
-            except DecodeError as exc:
-                yield Problem(str(path), str(exc))
-                continue
-            if note:
-                yield Problem(str(path), note, kind="note")
-            yield from _records(_csv(path, text), max_bytes)
-            continue
-        meta = dict(sidecar.get(str(path.resolve()), {}))
-        yield Document(_display(path), raw, fmt, meta, content_id(raw))
+            text, note = decode(raw)
+        except DecodeError as exc:
+            yield Problem(str(path), str(exc))
+            return
+        if note:
+            yield Problem(str(path), note, kind="note")
+        yield from _records(_csv(path, text), max_bytes)
+        return
+    meta = dict(sidecar.get(str(path.resolve()), {}))
+    yield Document(_display(path), raw, fmt, meta, content_id(raw))
 
 
 def _records(items: Iterator[Document | Problem], max_bytes: int) -> Iterator[Document | Problem]:

@@ -18,7 +18,8 @@ import duckdb
 import pyarrow as pa
 
 from eventledger.fuse.entities import EntityRow, People, Tally
-from eventledger.records import BatchResult
+from eventledger.ingest.readers import InputFile
+from eventledger.records import BatchResult, Problem
 
 if TYPE_CHECKING:
     from eventledger.fuse.corpus import CorpusResult
@@ -74,6 +75,9 @@ CREATE TABLE IF NOT EXISTS pair_cache (
     article_id VARCHAR, other VARCHAR, test VARCHAR, version VARCHAR, verdict BOOLEAN);
 CREATE TABLE IF NOT EXISTS problems (
     run_id VARCHAR, source_path VARCHAR, kind VARCHAR, reason VARCHAR);
+CREATE TABLE IF NOT EXISTS input_files (
+    stamp VARCHAR PRIMARY KEY, coder VARCHAR, path VARCHAR, documents INTEGER, problems JSON,
+    refused INTEGER);
 """
 
 # tables holding rows of an article, emptied of them when the article is coded again;
@@ -331,6 +335,40 @@ class Store:
             "UPDATE runs SET finished = ?, status = 'done', summary = ? WHERE run_id = ?",
             [datetime.now(UTC), json.dumps(summary), run_id],
         )
+
+    # --- input files ------------------------------------------------------------------
+    def input_files(self, coder: str) -> dict[str, InputFile]:
+        """The input files that runs of this coder read to the end and stored, by stamp."""
+        rows = self.con.execute(
+            "SELECT stamp, path, documents, problems, refused FROM input_files WHERE coder = ?",
+            [coder],
+        ).fetchall()
+        files = {}
+        for stamp, path, n, said, refused in rows:
+            problems = [Problem(**p) for p in json.loads(said)]
+            files[stamp] = InputFile(stamp, path, n, problems, refused, stored=True)
+        return files
+
+    def note_input_files(self, files: list[InputFile], coder: str) -> None:
+        if not files:
+            return
+        rows = [
+            {
+                "stamp": f.stamp,
+                "coder": coder,
+                "path": f.path,
+                "documents": f.documents,
+                "problems": json.dumps([asdict(p) for p in f.problems]),
+                "refused": f.refused,
+            }
+            for f in files
+        ]
+        with self.transaction():
+            self.con.execute(
+                "DELETE FROM input_files WHERE stamp IN (SELECT unnest(?))",
+                [[f.stamp for f in files]],
+            )
+            self._insert("input_files", rows)
 
     # --- writes -----------------------------------------------------------------------
     def known(self, article_ids: list[str]) -> dict[str, str | None]:

@@ -44,6 +44,7 @@ ASCII_WORD = re.compile(r"[a-z][a-z'-]{2,}")
 PAIR_CHUNK = 20_000
 PLAIN = re.compile(r"[a-z]+")
 NO_FREQUENCY = zipf_to_freq(0)  # what wordfreq gives a word it does not know
+NO_ZIPF = round(math.log(NO_FREQUENCY, 10) + 9, 2)
 
 
 @dataclass
@@ -77,11 +78,15 @@ def zipf(word: str) -> float:
     if not PLAIN.fullmatch(word):
         return zipf_frequency(word, "en")
     freq = english().get(word)
-    if freq is None:
-        freq = NO_FREQUENCY
-    else:  # as wordfreq combines token frequencies, then keeps 3 significant digits
-        freq = max(1.0 / (1.0 / freq), NO_FREQUENCY)
-        freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
+    return NO_ZIPF if freq is None else _zipf_of(freq)
+
+
+@cache
+def _zipf_of(freq: float) -> float:
+    """As wordfreq combines token frequencies, then keeps 3 significant digits. Its
+    frequencies come in a few hundred steps, so each is worked out once."""
+    freq = max(1.0 / (1.0 / freq), NO_FREQUENCY)
+    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
     return round(math.log(freq, 10) + 9, 2)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import SEEDS, cli
+from conftest import SEEDS, cli, read_jsonl
 
 
 def test_stats_and_export(tmp_path):
@@ -11,7 +11,7 @@ def test_stats_and_export(tmp_path):
     stats = cli("stats", "--db", str(db))
     assert "articles" in stats.stdout and "ASSAULT" in stats.stdout
     cli("export", "--db", str(db), "--out", str(tmp_path / "x"), "--formats", "jsonl")
-    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "x").glob("[!.]*")) == [
         "articles.jsonl",
         "claims.jsonl",
         "entities.jsonl",
@@ -19,6 +19,31 @@ def test_stats_and_export(tmp_path):
         "fused_events.jsonl",
         "stories.jsonl",
     ]
+
+
+def test_exports_are_left_as_they_are_while_the_store_is_unchanged(tmp_path):
+    db, out = tmp_path / "l.duckdb", tmp_path / "out"
+    first, second = sorted(SEEDS.glob("*.txt"))[:2]
+
+    def export(*formats):
+        args = ("--db", str(db), "--out", str(out), "--formats", ",".join(formats))
+        return cli("export", *args).stderr  # the console writes to stderr
+
+    def written():
+        return {p.name: p.stat().st_mtime_ns for p in out.glob("[!.]*")}
+
+    cli("ingest", str(first), "--db", str(db), "-q")
+    assert "wrote 6 files" in export("jsonl")
+    before = written()
+    cli("ingest", str(first), "--db", str(db), "-q")  # nothing new
+    assert "up to date" in export("jsonl") and written() == before
+    (out / "events.jsonl").unlink()
+    assert "wrote 6 files" in export("jsonl") and (out / "events.jsonl").exists()
+    assert "wrote 12 files" in export("jsonl", "csv")
+    events = len(read_jsonl(out / "events.jsonl"))
+    cli("ingest", str(second), "--db", str(db), "-q")
+    assert "wrote 12 files" in export("jsonl", "csv")
+    assert len(read_jsonl(out / "events.jsonl")) > events
 
 
 def test_user_errors_are_one_line(tmp_path):

@@ -20,7 +20,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from eventledger.export import export_store
+from eventledger.export import export_store, up_to_date
 from eventledger.export.writers import FORMATS
 from eventledger.ingest.readers import DEFAULT_MAX_BYTES
 from eventledger.pipeline import DEFAULT_BATCH, Engine, RunReport, count_inputs, local_engine, run
@@ -191,12 +191,13 @@ def run_cmd(
         report = _ingest(
             inputs, db, metadata, max_bytes, batch_size, quiet, verbose, chosen, corpus
         )
-    written = _export(db, out, formats)
+    written, kept = _export(db, out, formats)
     report_path = out / "report.json"
     report_path.write_text(json.dumps(report.summary(), indent=2, ensure_ascii=False) + "\n")
     if not quiet:
         console.print(f"store    {db}")
-        console.print(f"exports  {out}/ ({', '.join(sorted(written))})")
+        unchanged = ", unchanged: the store is as they were written from" if kept else ""
+        console.print(f"exports  {out}/ ({', '.join(sorted(written))}{unchanged})")
         console.print(f"report   {report_path}")
 
 
@@ -227,14 +228,16 @@ def ingest_cmd(
     _ingest(inputs, db, metadata, max_bytes, batch_size, quiet, verbose, corpus=corpus)
 
 
-def _export(db: Path, out: Path, formats: str) -> dict[str, Path]:
+def _export(db: Path, out: Path, formats: str) -> tuple[dict[str, Path], bool]:
+    """The files, and whether they were already up to date (and so left as they were)."""
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = set(chosen) - set(FORMATS)
     if unknown:
         console.print(f"[red]unknown format(s): {', '.join(sorted(unknown))}[/red]")
         raise typer.Exit(code=2)
     with Store(db) as store:
-        return export_store(store, out, chosen)
+        kept = up_to_date(store, out, chosen)
+        return export_store(store, out, chosen), kept
 
 
 @app.command("export")
@@ -246,8 +249,11 @@ def export_cmd(
     if not db.exists():
         console.print(f"[red]no store at {db}[/red]")
         raise typer.Exit(code=1)
-    written = _export(db, out, formats)
-    console.print(f"wrote {len(written)} files to {out}/")
+    written, kept = _export(db, out, formats)
+    if kept:
+        console.print(f"{out}/ is up to date: {len(written)} files, from the store as it is")
+    else:
+        console.print(f"wrote {len(written)} files to {out}/")
 
 
 @app.command("stats")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from eventledger.coder import fingerprint
 from eventledger.records import CanonicalEntity, FusedEvent, Story
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ FIELDS = {
     "entities": ENTITY_FIELDS,
 }
 FORMATS = ("jsonl", "csv", "parquet")
+EXPORTED = ".exported.json"  # beside the files: what they were written from
 NESTED = {"source", "target", "location", "claimed_by", "speaker"}  # objects, flattened in CSV
 
 
@@ -215,12 +217,54 @@ def export_all(
 
 def export_store(store: Store, out: Path, formats: tuple[str, ...] = FORMATS) -> dict[str, Path]:
     """Write every table of a store in each format, streamed: a chunk of rows in memory
-    at a time, so a store of any size exports in the memory of a small one."""
+    at a time, so a store of any size exports in the memory of a small one.
+
+    Files this code already wrote to `out` from the same store, unchanged since (no run
+    has written to it), are left as they are: a re-run that found nothing new would
+    otherwise spend half a minute at 10k articles writing the same bytes."""
     out.mkdir(parents=True, exist_ok=True)
+    if up_to_date(store, out, formats):
+        return {p.name: p for p in _files(out, formats)}
+    marker = out / EXPORTED
+    marker.unlink(missing_ok=True)  # written again last: an export cut short has none
     written: list[Path] = []
     for name, fields in FIELDS.items():
         table, order = TABLES[name]
         nested = {f: store.object_keys(table, f, order) for f in fields if f in NESTED}
         chunks = store.export_rows(table, fields, order)
         written += write_table(out, name, fields, chunks, nested, formats)
+    marker.write_text(json.dumps(_state(store, formats)) + "\n")
     return {p.name: p for p in written}
+
+
+def up_to_date(store: Store, out: Path, formats: tuple[str, ...] = FORMATS) -> bool:
+    """`out` holds every file of this export, written from the store as it is now."""
+    state = _state(store, formats)
+    return (
+        state["change"] is not None
+        and all(p.exists() for p in _files(out, formats))
+        and _read(out / EXPORTED) == state
+    )
+
+
+def _files(out: Path, formats: tuple[str, ...]) -> list[Path]:
+    return [out / f"{name}.{fmt}" for name in FIELDS for fmt in formats]
+
+
+def _state(store: Store, formats: tuple[str, ...]) -> dict[str, Any]:
+    """What an export's files depend on: the store and its last change, the formats and
+    the code that reads and writes the rows."""
+    here = Path(__file__).resolve()
+    return {
+        "store": str(Path(store.path).resolve()),
+        "change": store.last_change(),
+        "formats": sorted(formats),
+        "code": fingerprint([here, here.parents[1] / "store" / "duck.py"]),
+    }
+
+
+def _read(marker: Path) -> dict | None:
+    try:
+        return json.loads(marker.read_text())
+    except (OSError, ValueError):
+        return None

@@ -336,6 +336,17 @@ class Store:
             [datetime.now(UTC), json.dumps(summary), run_id],
         )
 
+    def last_change(self) -> str | None:
+        """The last run that may have changed what the store holds (one that stored
+        articles, ran the corpus stage or did not finish), if any: every write is a run's."""
+        for run_id, status, summary in self.con.execute(
+            "SELECT run_id, status, summary FROM runs ORDER BY started DESC"
+        ).fetchall():
+            done = json.loads(summary or "{}")
+            if status != "done" or done.get("new_articles") or done.get("corpus_pass"):
+                return run_id
+        return None
+
     # --- input files ------------------------------------------------------------------
     def input_files(self, coder: str) -> dict[str, InputFile]:
         """The input files that runs of this coder read to the end and stored, by stamp."""

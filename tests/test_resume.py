@@ -131,3 +131,7 @@ def test_rerun_passes_over_input_files_it_has_read(tmp_path, monkeypatch):
             fh.write(json.dumps({"text": body.replace("\n\n", "\n\nUpdate: ", 1)}) + "\n")
         grown = pipeline.run([str(folder)], store)
         assert opened == ["rows.jsonl"] and grown.articles == 1
+        opened.clear()
+        rows.chmod(0o600)  # as when a file unreadable before is made readable
+        pipeline.run([str(folder)], store)
+        assert opened == ["rows.jsonl"]

@@ -49,13 +49,15 @@ class InputFile:
 
 
 def stamp(path: Path, max_bytes: int) -> str | None:
-    """The file's resolved path, size and modification time, and the size limit that
-    decided what was read from it; None when it cannot be looked at."""
+    """The file's resolved path, size, modification and status-change times (the
+    latter also moves when its permissions do: an unreadable file made readable is
+    read), and the size limit that decided what was read from it; None when it cannot
+    be looked at."""
     try:
         st = path.stat()
     except OSError:
         return None
-    return f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{max_bytes}"
+    return f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}|{max_bytes}"
 
 
 def content_id(raw: bytes) -> str:

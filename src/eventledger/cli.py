@@ -196,8 +196,10 @@ def run_cmd(
     report_path.write_text(json.dumps(report.summary(), indent=2, ensure_ascii=False) + "\n")
     if not quiet:
         console.print(f"store    {db}")
-        unchanged = ", unchanged: the store is as they were written from" if kept else ""
-        console.print(f"exports  {out}/ ({', '.join(sorted(written))}{unchanged})")
+        if kept:
+            console.print(f"exports  {out}/ (as they were: the store has not changed since)")
+        else:
+            console.print(f"exports  {out}/ ({', '.join(sorted(written))})")
         console.print(f"report   {report_path}")
 
 

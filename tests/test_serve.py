@@ -127,7 +127,15 @@ def test_read_only_without_token(client):
     assert response.status_code == 403 and "read-only" in response.json()["detail"]
 
 
-def test_writes_need_the_token_and_are_bounded(db, tmp_path):
+def test_writes_need_the_token_and_are_bounded(db, tmp_path, monkeypatch):
+    import spacy
+
+    from eventledger.nlp.model import load_nlp
+
+    loads = []
+    spacy_load = spacy.load
+    monkeypatch.setattr(spacy, "load", lambda *a, **k: loads.append(a) or spacy_load(*a, **k))
+    load_nlp.cache_clear()
     copy = tmp_path / "w.duckdb"
     shutil.copy(db, copy)
     writer = TestClient(create_app(copy, token="s3cret", max_body=20_000))
@@ -155,3 +163,6 @@ def test_writes_need_the_token_and_are_bounded(db, tmp_path):
     assert writer.get("/api/health").json()["counts"]["articles"] == before + 1
     found = writer.get("/api/events", params={"q": "Stepanakert on Monday"}).json()
     assert found["total"] >= 1
+    more = {"file": ("more.txt", text.replace(b"Monday", b"Tuesday"), "text/plain")}
+    assert writer.post("/api/ingest", files=more, headers=auth).json()["new_articles"] == 1
+    assert len(loads) == 1  # the model stays loaded from one upload to the next

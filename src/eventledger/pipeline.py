@@ -186,11 +186,13 @@ def run(
     on_progress: Callable[[int], None] | None = None,
     engine: Engine = local_engine,
     corpus: str = "auto",
+    keep_model: bool = False,
 ) -> RunReport:
     """Process every new document under `inputs` into `store`, one transaction per batch.
 
     The engine may finish batches out of order (Dask); each is committed as it arrives.
     `corpus`: how the corpus stage answers after new articles (`corpus_pass`).
+    `keep_model`: keep the spaCy pipeline loaded for the next run in this process.
     """
     report = RunReport(run_id=uuid.uuid4().hex[:12])
     store.start_run(report.run_id, inputs)
@@ -215,7 +217,7 @@ def run(
         new = report.articles - report.not_english
         report.corpus_pass = corpus_pass(store, report.run_id, new, report.recoded, corpus)
         if report.corpus_pass:
-            corpus_stage(store, online=report.corpus_pass == "online")
+            corpus_stage(store, report.corpus_pass == "online", keep_model)
         report.stories, report.fused_events, report.duplicates = _corpus_counts(store)
     store.finish_run(report.run_id, report.summary())
     return report

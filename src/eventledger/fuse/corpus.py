@@ -614,7 +614,7 @@ class Clock:
         self.last = now
 
 
-def corpus_stage(store, online: bool = False) -> CorpusResult:
+def corpus_stage(store, online: bool = False, keep_model: bool = False) -> CorpusResult:
     """Run the corpus pass over everything stored and write its answers back, in two
     transactions: the fused events are written and let go before the entities are read,
     so the two largest parts never share memory. Until the second lands the run is not
@@ -627,8 +627,11 @@ def corpus_stage(store, online: bool = False) -> CorpusResult:
     the order articles came in, a little: see the README.
 
     The stage parses nothing, so the spaCy pipeline the batches loaded is let go first
-    (its vocabulary grows with every article); the next parse loads it again."""
-    load_nlp.cache_clear()
+    (its vocabulary grows with every article); the next parse loads it again. With
+    `keep_model` it stays loaded: a server coding upload after upload would otherwise
+    load it again for each (2 s)."""
+    if not keep_model:
+        load_nlp.cache_clear()
     gc.collect()
     release_memory()  # what the batches freed, before the inputs are read
     with no_cycle_collection():

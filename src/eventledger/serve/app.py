@@ -273,7 +273,7 @@ def create_app(db: Path | str, token: str | None = None, max_body: int = MAX_BOD
         with tempfile.TemporaryDirectory() as folder:
             (Path(folder) / name).write_bytes(data)
             with state.lock:
-                report = run([folder], state.store, max_bytes=max_body)
+                report = run([folder], state.store, max_bytes=max_body, keep_model=True)
                 state.fused = None
         return report.summary()
 

@@ -20,7 +20,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from eventledger.export import export_store, up_to_date
+from eventledger.export import export_store, exported_files, up_to_date
 from eventledger.export.writers import FORMATS
 from eventledger.ingest.readers import DEFAULT_MAX_BYTES
 from eventledger.pipeline import DEFAULT_BATCH, Engine, RunReport, count_inputs, local_engine, run
@@ -238,8 +238,9 @@ def _export(db: Path, out: Path, formats: str) -> tuple[dict[str, Path], bool]:
         console.print(f"[red]unknown format(s): {', '.join(sorted(unknown))}[/red]")
         raise typer.Exit(code=2)
     with Store(db) as store:
-        kept = up_to_date(store, out, chosen)
-        return export_store(store, out, chosen), kept
+        if up_to_date(store, out, chosen):
+            return exported_files(out, chosen), True
+        return export_store(store, out, chosen), False
 
 
 @app.command("export")

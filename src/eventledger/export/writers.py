@@ -217,14 +217,9 @@ def export_all(
 
 def export_store(store: Store, out: Path, formats: tuple[str, ...] = FORMATS) -> dict[str, Path]:
     """Write every table of a store in each format, streamed: a chunk of rows in memory
-    at a time, so a store of any size exports in the memory of a small one.
-
-    Files this code already wrote to `out` from the same store, unchanged since (no run
-    has written to it), are left as they are: a re-run that found nothing new would
-    otherwise spend half a minute at 10k articles writing the same bytes."""
+    at a time, so a store of any size exports in the memory of a small one. A marker
+    written last says what the files were written from (`up_to_date`)."""
     out.mkdir(parents=True, exist_ok=True)
-    if up_to_date(store, out, formats):
-        return {p.name: p for p in _files(out, formats)}
     marker = out / EXPORTED
     marker.unlink(missing_ok=True)  # written again last: an export cut short has none
     written: list[Path] = []
@@ -238,17 +233,21 @@ def export_store(store: Store, out: Path, formats: tuple[str, ...] = FORMATS) ->
 
 
 def up_to_date(store: Store, out: Path, formats: tuple[str, ...] = FORMATS) -> bool:
-    """`out` holds every file of this export, written from the store as it is now."""
+    """`out` holds every file of this export, written from the store as it is now, so
+    they need not be written again: a re-run that found nothing new would otherwise spend
+    half a minute at 10k articles writing the same bytes."""
     state = _state(store, formats)
     return (
         state["change"] is not None
-        and all(p.exists() for p in _files(out, formats))
+        and all(p.exists() for p in exported_files(out, formats).values())
         and _read(out / EXPORTED) == state
     )
 
 
-def _files(out: Path, formats: tuple[str, ...]) -> list[Path]:
-    return [out / f"{name}.{fmt}" for name in FIELDS for fmt in formats]
+def exported_files(out: Path, formats: tuple[str, ...] = FORMATS) -> dict[str, Path]:
+    """The files an export to `out` writes, by name."""
+    paths = [out / f"{name}.{fmt}" for name in FIELDS for fmt in formats]
+    return {p.name: p for p in paths}
 
 
 def _state(store: Store, formats: tuple[str, ...]) -> dict[str, Any]:

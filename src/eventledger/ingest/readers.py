@@ -199,7 +199,7 @@ def read_inputs(
         elif key in files:
             yield files[key]
         else:
-            record = InputFile(key, str(path))
+            record = InputFile(key, _display(path))  # as its documents name it
             for item in _read_file(path, sidecar, max_bytes):
                 if isinstance(item, Document):
                     record.documents += 1

@@ -185,6 +185,53 @@ def test_articles_placed_online_join_the_stored_answers(tmp_path, monkeypatch):
     assert exported(tmp_path / "full") == once
 
 
+def test_a_new_mention_is_clustered_again_only_with_the_events_it_can_meet():
+    """An online pass rebuilds the stored fused events a new mention could join (its
+    day, its month one precision up, its story) and leaves the others as stored: other
+    days of the same war and year are not clustered again, and the answer is that of
+    clustering every mention again."""
+    from eventledger.fuse.events import ArticleInfo, Kept, fused_events
+    from eventledger.fuse.online import replayed
+
+    def mention(eid, story, date, precision, place=None):
+        return {
+            "event_id": eid,
+            "article_id": story,
+            "type": "ASSAULT",
+            "source": {"name": "Azerbaijan", "country": "AZE"},
+            "target": {"name": "Armenia", "country": "ARM"},
+            "date": date,
+            "date_precision": precision,
+            "status": "reported",
+            "sentence": eid,
+            "confidence": 0.7,
+            "location": place and {"name": place[0], "country": place[1]},
+        }
+
+    stored = [
+        mention("same-day", "a", "2020-09-27", "day", ("Stepanakert", "AZE")),
+        mention("that-month", "b", "2020-09", "month", ("Tavush", "ARM")),
+        mention("next-day", "c", "2020-09-28", "day", ("Stepanakert", "AZE")),
+        mention("october", "d", "2020-10-05", "day"),
+    ]
+    info = {x: ArticleInfo(f"story-{x}", x) for x in "abcdn"}
+    placed = {e: f.fused_id for f in fused_events(stored, info) for e in f.event_ids}
+    assert len(set(placed.values())) == 4
+    events = [*stored, mention("new", "n", "2020-09-27", "day")]
+    again, kept = replayed(events, placed, set(placed.values()), info)
+    assert {e["event_id"] for e in again} == {"new", "same-day", "that-month"}
+    assert {k.fused_id for k in kept} == {"next-day", "october"}
+
+    def answer(fused):
+        return sorted(sorted(f.event_ids) for f in fused)
+
+    online = [*kept, *fused_events(again, info, placed, set(placed.values()))]
+    everything = fused_events(events, info, placed, set(placed.values()))
+    assert answer(online) == answer(everything)
+    assert ["new", "same-day"] in answer(online)
+    assert not any(isinstance(f, Kept) and "new" in f.event_ids for f in online)
+
+
 def test_new_articles_are_placed_online_only_few_and_after_a_full_pass(tmp_path):
     from eventledger.fuse.online import corpus_pass, corpus_version
     from eventledger.store import Store

@@ -193,20 +193,6 @@ def wider_keys(kind: str, date: str, countries: set) -> list[tuple]:
     return keys + [(kind, up, c) for c in sorted(countries)] if up else keys
 
 
-def reach_keys(mention: dict, info: ArticleInfo | None) -> list[tuple]:
-    """Keys that any block a mention looks in or is filed under shares with the blocks
-    of the events it can meet: its type with its story, and its type with its year and
-    each actor country it names (`block_keys`, `finer_keys` and `wider_keys` never
-    cross a year)."""
-    kind, date = mention["type"], mention.get("date")
-    keys = [(kind, info.story_id)] if info and info.story_id else []
-    if date:
-        for role in ("source", "target"):
-            if code := country(mention.get(role)):
-                keys.append((kind, date[:4], code))
-    return keys
-
-
 def cluster_events(
     events: list[dict], articles: dict[str, ArticleInfo], placed: dict[str, str] | None = None
 ) -> list[Cluster]:

@@ -24,7 +24,16 @@ from typing import TYPE_CHECKING
 
 from eventledger.coder import coder_version, fingerprint
 from eventledger.fuse.entities import People, Tally
-from eventledger.fuse.events import PRESUPPOSED_BY, ArticleInfo, Kept, reach_keys
+from eventledger.fuse.events import (
+    PRECISION_RANK,
+    PRESUPPOSED_BY,
+    ArticleInfo,
+    Kept,
+    block_keys,
+    country,
+    finer_keys,
+    wider_keys,
+)
 
 if TYPE_CHECKING:
     from eventledger.fuse.corpus import CorpusResult
@@ -130,30 +139,29 @@ def replayed(
 ) -> tuple[list[dict], list[Kept]]:
     """The mentions an online pass clusters again, and the stored fused events it leaves
     as they are. Clustered again: the mentions to place, and every stored fused event
-    one of them could meet (`reach_keys`), that changes (not in `keep`), or whose
-    claims may assert one of those (`link_denials`). Each event is rebuilt from its own
-    mentions, in the order a replay of all would give, so the answers are those of
-    clustering every mention again, at the cost of those it can reach."""
+    one of them could meet (filed under a block key it looks in), that changes (not in
+    `keep`), or whose claims may assert one of those (`link_denials`). Each event is
+    rebuilt from its own mentions, in the order a replay of all would give, before any
+    mention is placed, so the answers are those of clustering every mention again, at
+    the cost of those it can reach."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for e in events:
         if e["event_id"] in placed:
             groups[placed[e["event_id"]]].append(e)
-    reach: dict[tuple, set[str]] = defaultdict(set)
+    filed: dict[tuple, set[str]] = defaultdict(set)
     for fused_id, members in groups.items():
-        for e in members:
-            for key in reach_keys(e, info.get(e["article_id"])):
-                reach[key].add(fused_id)
+        for key in filed_keys(members, info):
+            filed[key].add(fused_id)
     wanted = set(groups) - keep
     for e in events:
         if e["event_id"] not in placed:
-            for key in reach_keys(e, info.get(e["article_id"])):
-                wanted |= reach.get(key, set())
+            for key in looked_keys(e, info.get(e["article_id"])):
+                wanted |= filed.get(key, set())
     for fused_id in list(wanted):
         members = groups.get(fused_id, [])
         for kind in PRESUPPOSED_BY.get(members[0]["type"] if members else "", ()):
             for e in members:
-                story = getattr(info.get(e["article_id"]), "story_id", None)
-                wanted |= reach.get((kind, story), set())
+                wanted |= filed.get((kind, story_of(e, info)), set())
     again = [e for e in events if e["event_id"] not in placed or placed[e["event_id"]] in wanted]
     kept = [
         Kept(fused_id, [e["event_id"] for e in members])
@@ -161,3 +169,42 @@ def replayed(
         if fused_id not in wanted
     ]
     return again, kept
+
+
+def story_of(mention: dict, info: dict[str, ArticleInfo]) -> str | None:
+    article = info.get(mention["article_id"])
+    return article.story_id if article else None
+
+
+def filed_keys(members: list[dict], info: dict[str, ArticleInfo]) -> set[tuple]:
+    """Every block key (`block_keys`, `finer_keys`) the fused event rebuilt from
+    `members` can be filed under as it grows: its type with each member's story, and with
+    its date and each country a member names. It takes its date from the first of its
+    mentions dated most precisely, so each of those dates stands in for it. (A loop, not
+    calls: it runs for every stored fused event.)"""
+    kind = members[0]["type"]
+    keys, countries, dates, best = set(), set(), set(), 0
+    for e in members:
+        article = info.get(e["article_id"])
+        if article is not None and article.story_id:
+            keys.add((kind, article.story_id))
+        for role in ("source", "target"):
+            if (actor := e.get(role)) and (code := actor.get("country")):
+                countries.add(code)
+        if date := e.get("date"):
+            rank = PRECISION_RANK.get(e.get("date_precision") or "", 0)
+            if rank > best:
+                best, dates = rank, {date}
+            elif rank == best:
+                dates.add(date)
+    for date in dates if best else ():
+        keys.update(block_keys(kind, None, date, countries) + finer_keys(kind, date, countries))
+    return keys
+
+
+def looked_keys(mention: dict, article: ArticleInfo | None) -> list[tuple]:
+    """Every block key a mention to place looks in (see `cluster_type`)."""
+    kind, date = mention["type"], mention.get("date")
+    countries = {country(mention.get(k)) for k in ("source", "target")} - {None}
+    keys = block_keys(kind, article.story_id if article else None, date, countries)
+    return keys + wider_keys(kind, date, countries) if date else keys

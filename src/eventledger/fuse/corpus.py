@@ -468,6 +468,7 @@ def events_pass(
     keep: Callable[[list[dict]], None] | None = None,
     verdicts: dict[str, Verdicts] | None = None,
     online: bool = False,
+    whole: Callable[[list[str]], list[dict]] | None = None,
 ) -> CorpusResult:
     """Copies, rewrites, stories, corpus dates and fused events. `keep` receives the
     per-article work done anew (cache rows) as soon as it is done, rather than have it
@@ -476,7 +477,8 @@ def events_pass(
     `online`: stored mentions keep their fused events (see `placements`; articles then
     carry their `placed_story` and `placed_original`, events their `fused_id`,
     `placed_date` and `placed_precision`), and only the fused events that change are
-    made (`fused_scope`)."""
+    made (`fused_scope`). `whole`: for an online pass given light events (see
+    `Store.corpus_inputs`), the whole records of events by id, as coded."""
     result = CorpusResult()
     clock = Clock(result.timings)
     verdicts = verdicts if verdicts is not None else {}
@@ -523,12 +525,7 @@ def events_pass(
         for change in redate_events(by_id[aid], published, by_article[aid]):
             result.event_dates.append(change)
     redated = {c["event_id"]: c for c in result.event_dates}
-    for e in events:
-        if e["event_id"] in redated:
-            e["date"], e["date_precision"] = (
-                redated[e["event_id"]]["date"],
-                redated[e["event_id"]]["date_precision"],
-            )
+    dated_anew(events, redated)
     clock.lap("dates")
     info = {
         a["article_id"]: ArticleInfo(
@@ -541,6 +538,8 @@ def events_pass(
     }
     placed, keep = placements(articles, events, result) if online else ({}, set())
     again, kept = replayed(events, placed, keep, info) if online else (events, [])
+    if whole is not None:
+        again = dated_anew(whole([e["event_id"] for e in again]), redated)
     result.fused = FusedRows() if compact else []
     chunk: list[FusedEvent] = []
     made = set()
@@ -562,6 +561,17 @@ def events_pass(
         result.fused_scope = made | (stored - set(result.fused_of.values()))
     clock.lap("fusion")
     return result
+
+
+def dated_anew(events: list[dict], redated: dict[str, dict]) -> list[dict]:
+    """The events, with the dates this pass gave them (`redated`, by event id)."""
+    for e in events:
+        if e["event_id"] in redated:
+            e["date"], e["date_precision"] = (
+                redated[e["event_id"]]["date"],
+                redated[e["event_id"]]["date_precision"],
+            )
+    return events
 
 
 def entities_pass(
@@ -642,7 +652,13 @@ def corpus_stage(store, online: bool = False, keep_model: bool = False) -> Corpu
             for test, version in pair_versions().items()
         }
         result = events_pass(
-            articles, events, compact=True, keep=store.write_cache, verdicts=verdicts, online=online
+            articles,
+            events,
+            compact=True,
+            keep=store.write_cache,
+            verdicts=verdicts,
+            online=online,
+            whole=store.coded_events if online else None,
         )
         for test, version in pair_versions().items():
             store.write_pairs(test, version, verdicts[test].fresh)
@@ -655,7 +671,7 @@ def corpus_stage(store, online: bool = False, keep_model: bool = False) -> Corpu
             stories = {result.story_of[aid] for aid in new}
             members = [aid for aid, story in result.story_of.items() if story in stories]
             articles[:] = [a for a in articles if result.story_of[a["article_id"]] in stories]
-            events[:] = [e for e in events if e["article_id"] in new]
+            events[:] = store.coded_events(article_ids=sorted(new))
             joined = Online(new, store.people(), store.tallies)
         claims, entities, cached = store.entity_inputs(mention_version(), MENTION_LABELS, members)
         entities_pass(

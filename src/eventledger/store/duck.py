@@ -191,6 +191,23 @@ PLACED = {
     "articles": {"placed_story": "story_id", "placed_original": "duplicate_of"},
     "events": {"placed_date": "date", "placed_precision": "date_precision"},
 }
+# What an online pass needs of every stored event to place the new ones (the fields it
+# dates, blocks and places mentions by); it reads whole only those it clusters again.
+LIGHT_EVENTS = {
+    "event_id": "event_id",
+    "article_id": "article_id",
+    "start": "start_char",
+    "end": "end_char",
+    "type": "type",
+    "trigger": "trigger",
+    "time_text": "time_text",
+    "date": CODED["events"]["date"],
+    "date_precision": CODED["events"]["date_precision"],
+    "fused_id": "fused_id",
+    **PLACED["events"],
+    "source": "source_country",
+    "target": "target_country",
+}
 STREAM_BATCH = 10_000
 
 JSON = json.JSONEncoder(ensure_ascii=False, default=asdict)  # as json.dumps, built once
@@ -660,16 +677,19 @@ class Store:
         self, cache_version: str | None = None, online: bool = False
     ) -> tuple[list[dict], list[dict]]:
         """Coded articles and their events, for the corpus stage. Articles carry their
-        cached `minhash`, `terms` and `counts` when cached by `cache_version`, else None;
-        for an online pass also the corpus answers they hold (`PLACED`).
+        cached `minhash`, `terms` and `counts` when cached by `cache_version`, else None.
+        For an online pass articles also carry the corpus answers they hold (`PLACED`),
+        and events are light (`LIGHT_EVENTS`, actors as their country alone): reading a
+        store's events whole took a quarter of an online pass at 10k articles, and
+        `coded_events` reads those it clusters again.
 
         Rows stream from DuckDB and are put in order here: a DuckDB sort of whole
         articles holds them twice over, and its allocator keeps the memory after."""
-        placed = PLACED if online else {"articles": {}, "events": {}}
-        names = (*ARTICLE_INPUTS, *placed["articles"])
+        placed = PLACED["articles"] if online else {}
+        names = (*ARTICLE_INPUTS, *placed)
         columns = as_coded("articles", ARTICLE_INPUTS[:-3], "a.")
         columns += ["c.minhash", "c.terms", "c.counts"]
-        columns += [f"a.{c} AS {name}" for name, c in placed["articles"].items()]
+        columns += [f"a.{c} AS {name}" for name, c in placed.items()]
         articles = [
             dict(zip(names, row, strict=True))
             for row in self._stream(
@@ -680,10 +700,35 @@ class Store:
             )
         ]
         articles.sort(key=itemgetter("article_id"))
+        return articles, self._light_events() if online else self.coded_events()
+
+    def coded_events(
+        self, event_ids: list[str] | None = None, article_ids: list[str] | None = None
+    ) -> list[dict]:
+        """Events whole and as coded (dates as the coder found them), in article order;
+        of the `event_ids` or the `article_ids` only, when given."""
         stored = [c for c in self._columns("events") if c not in DERIVED_COLUMNS["events"]]
-        columns = as_coded("events", stored)
-        columns += [f"{c} AS {name}" for name, c in placed["events"].items()]
-        return articles, self._records("events", ("article_id", "start", "event_id"), columns)
+        where, params = "", None
+        for key, ids in (("event_id", event_ids), ("article_id", article_ids)):
+            if ids is not None:
+                where, params = f"WHERE {key} IN (SELECT unnest($ids))", {"ids": ids}
+        order = ("article_id", "start", "event_id")
+        return self._records("events", order, as_coded("events", stored), where, params)
+
+    def _light_events(self) -> list[dict]:
+        actors: dict[str | None, dict | None] = {None: None}  # one per country
+        events = []
+        columns = ", ".join(LIGHT_EVENTS.values())
+        for row in self._stream(f"SELECT {columns} FROM events"):
+            e = dict(zip(LIGHT_EVENTS, row, strict=True))
+            for role in ("source", "target"):
+                code = e[role]
+                e[role] = (
+                    actors[code] if code in actors else actors.setdefault(code, {"country": code})
+                )
+            events.append(e)
+        events.sort(key=itemgetter("article_id", "start", "event_id"))
+        return events
 
     def entity_inputs(
         self,

@@ -25,7 +25,7 @@ from pathlib import Path
 from corpus_scale import synthesize
 from record import save
 
-from eventledger.fuse.corpus import corpus_stage
+from eventledger.fuse.stage import corpus_stage
 from eventledger.store.duck import Store, _row
 
 

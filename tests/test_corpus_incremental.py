@@ -133,10 +133,11 @@ def b_cubed(a: dict[str, str], b: dict[str, str]) -> float:
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="no shared seeds/")
 def test_articles_placed_online_join_the_stored_answers(tmp_path, monkeypatch):
-    """A few articles added to a store are placed among its answers: copies, stories
-    and dates as one run over all would give them, fused events and entities joined as
-    they come, close to that run's; a full pass then gives that run's answers exactly."""
-    from eventledger.fuse import corpus as fuse_corpus
+    """A few articles added to a store are placed among its answers: copies as one run
+    over all would give them; stories (and so the dates stories give), fused events and
+    entities joined as they come, close to that run's; a full pass then gives that run's
+    answers exactly."""
+    from eventledger.fuse import online as fuse_online
     from eventledger.pipeline import run as pipeline_run
     from eventledger.store import Store
 
@@ -155,7 +156,11 @@ def test_articles_placed_online_join_the_stored_answers(tmp_path, monkeypatch):
     online, once = exported(tmp_path / "online"), exported(tmp_path / "once")
     report = json.loads((tmp_path / "online" / "report.json").read_text("utf-8"))
     assert report["corpus_pass"] == "online" and report["new_articles"] == len(seeds) - 3
-    assert online["articles"] == once["articles"] and online["stories"] == once["stories"]
+    story = {a["article_id"]: a["story_id"] for a in online["articles"]}
+    assert b_cubed(story, {a["article_id"]: a["story_id"] for a in once["articles"]}) >= 0.9
+    assert [placed_apart(a) for a in online["articles"]] == [
+        placed_apart(a) for a in once["articles"]
+    ]  # the same copies and rewrites; the same text, dates and all a coder finds
     fused = {e["event_id"]: e["fused_id"] for e in online["events"]}
     assert {f["fused_id"]: sorted(f["event_ids"]) for f in online["fused_events"]} == {
         fid: sorted(e for e, f in fused.items() if f == fid) for fid in set(fused.values())
@@ -165,7 +170,12 @@ def test_articles_placed_online_join_the_stored_answers(tmp_path, monkeypatch):
     kept = {e["entity_id"] for e in online["entities"]}
     assert len(kept ^ {e["entity_id"] for e in once["entities"]}) <= 0.05 * len(kept)
     # clustering only what the new mentions can reach gives the answers of clustering all
-    monkeypatch.setattr(fuse_corpus, "replayed", lambda events, placed, keep, info: (events, []))
+    monkeypatch.setattr(fuse_online, "replayed", lambda events, placed, keep, info: (events, []))
+
+    def every(store, keys: list[str]) -> set[str]:  # whatever they are filed under
+        return {f for (f,) in store.con.execute("SELECT fused_id FROM fused_events").fetchall()}
+
+    monkeypatch.setattr(Store, "filed", every)
     with Store(tmp_path / "all.duckdb") as store:
         pipeline_run([str(corpus)], store, corpus="online")
     answers = (
@@ -183,6 +193,12 @@ def test_articles_placed_online_join_the_stored_answers(tmp_path, monkeypatch):
         json.loads((tmp_path / "full" / "report.json").read_text("utf-8"))["corpus_pass"] == "full"
     )
     assert exported(tmp_path / "full") == once
+
+
+def placed_apart(article: dict) -> dict:
+    """An article without what its story decides: the story and the date it gives."""
+    story = ("story_id", "published", "published_precision", "published_source")
+    return {k: v for k, v in article.items() if k not in story}
 
 
 def test_a_new_mention_is_clustered_again_only_with_the_events_it_can_meet():

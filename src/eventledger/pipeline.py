@@ -22,8 +22,8 @@ from eventledger.clean.article import clean_document
 from eventledger.coder import coder_version
 from eventledger.extract.claims import extract_claims
 from eventledger.extract.events import extract_events
-from eventledger.fuse.corpus import corpus_stage
 from eventledger.fuse.online import corpus_pass, corpus_version
+from eventledger.fuse.stage import corpus_stage
 from eventledger.geo.geocode import geocode_batch
 from eventledger.ingest.readers import (
     DEFAULT_MAX_BYTES,

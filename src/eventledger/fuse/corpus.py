@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import gc
 import hashlib
 import json
 import re
@@ -28,9 +27,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain
 from pathlib import Path
 from time import perf_counter
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -44,17 +43,18 @@ from eventledger.fuse.entities import (
     body_of,
     canonical_entities,
 )
-from eventledger.fuse.events import ArticleInfo, Kept, fused_events
+from eventledger.fuse.events import ArticleInfo, Kept, filed_keys, fused_events, key_text
 from eventledger.fuse.mentions import Person, body_mentions, known_names, person_mentions
-from eventledger.fuse.online import Online, placements, replayed
 from eventledger.fuse.pairs import Verdicts
 from eventledger.fuse.redate import corpus_dates, redate_events
 from eventledger.fuse.rewrites import Sentences, event_signatures, is_rewrite
-from eventledger.fuse.stories import StoryText, Terms, group_stories, term_counts
-from eventledger.nlp.model import load_nlp
+from eventledger.fuse.stories import StoryIndex, StoryText, Terms, group_stories, term_counts
 from eventledger.records import BatchResult, CanonicalEntity, FusedEvent, Story
 from eventledger.resolve.lexicon import load_lexicon
 from eventledger.store.duck import FusedRows
+
+if TYPE_CHECKING:
+    from eventledger.fuse.online import Online
 
 PERSONISH_NORP = "PERSON?"
 MENTION_LABELS = ("PERSON", "ORG", "GPE", "NORP")  # the entity rows that can be mentions
@@ -62,6 +62,7 @@ BACK_REFERENCE = {"he", "she", "the", "its"}  # "he said", "the ministry added"
 STATEMENT = re.compile(r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))The statement\b", re.M)
 STATEMENT_REACH = 600
 FUSED_CHUNK = 50_000
+KEY_SCHEMA = pa.schema([("key", pa.string()), ("fused_id", pa.string())])
 
 
 @dataclass
@@ -72,6 +73,10 @@ class CorpusResult:
     fused: list[FusedEvent] | FusedRows = field(default_factory=list)
     fused_of: dict[str, str] = field(default_factory=dict)  # event id -> fused id
     fused_scope: set[str] | None = None  # online: the fused ids `fused` answers for
+    fused_keys: list[pa.Table] = field(default_factory=list)  # (key, fused_id) filed under
+    article_scope: set[str] | None = None  # online: the articles the answers are for
+    story_scope: set[str] | None = None  # online: the stories `stories` answers for
+    index: StoryIndex | None = None  # what online passes weigh words and find stories by
     entities: list[CanonicalEntity] = field(default_factory=list)
     entity_of: dict[int, str] = field(default_factory=dict)  # entities rowid -> entity id
     tallies: list[Tally] = field(default_factory=list)  # what `entities` are made from
@@ -82,8 +87,10 @@ class CorpusResult:
 
 
 def rank(article: dict) -> tuple:
-    """Originals first: the earliest published, then the longest, then by id."""
-    return (article.get("published") or "~", -len(article["text"]), article["article_id"])
+    """Originals first: the earliest published, then the longest, then by id. (An online
+    pass reads the texts' length, `size`, not every text.)"""
+    size = article["size"] if "size" in article else len(article["text"])
+    return (article.get("published") or "~", -size, article["article_id"])
 
 
 def find_duplicates(
@@ -467,18 +474,12 @@ def events_pass(
     compact: bool = False,
     keep: Callable[[list[dict]], None] | None = None,
     verdicts: dict[str, Verdicts] | None = None,
-    online: bool = False,
-    whole: Callable[[list[str]], list[dict]] | None = None,
 ) -> CorpusResult:
-    """Copies, rewrites, stories, corpus dates and fused events. `keep` receives the
-    per-article work done anew (cache rows) as soon as it is done, rather than have it
-    held through fusion: on a first pass it is 10 kB an article. `verdicts`: the
-    pairwise tests' answers by test ("copy", "rewrite"), as kept and as found anew.
-    `online`: stored mentions keep their fused events (see `placements`; articles then
-    carry their `placed_story` and `placed_original`, events their `fused_id`,
-    `placed_date` and `placed_precision`), and only the fused events that change are
-    made (`fused_scope`). `whole`: for an online pass given light events (see
-    `Store.corpus_inputs`), the whole records of events by id, as coded."""
+    """Copies, rewrites, stories, corpus dates and fused events, over every article.
+    `keep` receives the per-article work done anew (cache rows) as soon as it is done,
+    rather than have it held through fusion: on a first pass it is 10 kB an article.
+    `verdicts`: the pairwise tests' answers by test ("copy", "rewrite"), as kept and as
+    found anew."""
     result = CorpusResult()
     clock = Clock(result.timings)
     verdicts = verdicts if verdicts is not None else {}
@@ -491,11 +492,10 @@ def events_pass(
         published, precision = a.get("published"), a.get("published_precision")
         items.append(StoryText(a["article_id"], published, precision, original))
         terms.add(*article_terms(a, fresh))
-    result.story_of = group_stories(items, terms)
+    result.story_of, result.index = group_stories(items, terms)
     del items, terms
     if keep is not None:
-        version = cache_version()
-        keep([{"article_id": a, "version": version, **c} for a, c in fresh.items()])
+        keep_fresh(keep, fresh)
         del fresh
         release_memory()  # the rows kept, about 10 kB an article on a first pass
     clock.lap("stories")
@@ -510,6 +510,24 @@ def events_pass(
         )
     )
     clock.lap("rewrites")
+    story_dates = date_stories(result, articles, events)
+    clock.lap("dates")
+    info = article_infos(articles, result, story_dates)
+    result.fused = FusedRows() if compact else []
+    file_fused(result, fused_events(events, info), events, info, compact)
+    clock.lap("fusion")
+    return result
+
+
+def keep_fresh(keep: Callable[[list[dict]], None], fresh: dict[str, dict]) -> None:
+    version = cache_version()
+    keep([{"article_id": a, "version": version, **c} for a, c in fresh.items()])
+
+
+def date_stories(result: CorpusResult, articles: list[dict], events: list[dict]) -> dict:
+    """The stories of `articles` (into `result`), the dates the corpus gives their
+    undated articles and the events those date anew (applied to `events`); returns the
+    date each story's dated articles agree on."""
     result.stories = build_stories(articles, result.story_of)
     by_id = {a["article_id"]: a for a in articles}
     story_dates = {
@@ -524,10 +542,14 @@ def events_pass(
         by_id[aid]["published"], by_id[aid]["published_precision"] = published
         for change in redate_events(by_id[aid], published, by_article[aid]):
             result.event_dates.append(change)
-    redated = {c["event_id"]: c for c in result.event_dates}
-    dated_anew(events, redated)
-    clock.lap("dates")
-    info = {
+    dated_anew(events, {c["event_id"]: c for c in result.event_dates})
+    return story_dates
+
+
+def article_infos(
+    articles: list[dict], result: CorpusResult, story_dates: dict[str, str | None]
+) -> dict[str, ArticleInfo]:
+    return {
         a["article_id"]: ArticleInfo(
             story_id=result.story_of[a["article_id"]],
             original=result.duplicates.get(a["article_id"], (a["article_id"],))[0],
@@ -536,31 +558,44 @@ def events_pass(
         )
         for a in articles
     }
-    placed, keep = placements(articles, events, result) if online else ({}, set())
-    again, kept = replayed(events, placed, keep, info) if online else (events, [])
-    if whole is not None:
-        again = dated_anew(whole([e["event_id"] for e in again]), redated)
-    result.fused = FusedRows() if compact else []
+
+
+def file_fused(
+    result: CorpusResult,
+    fused: Iterator[FusedEvent | Kept],
+    events: list[dict],
+    info: dict[str, ArticleInfo],
+    compact: bool,
+) -> set[str]:
+    """Gather the fused events made (into `result.fused`, as rows when `compact`), which
+    fused event each mention is in, and the block keys each made one is filed under;
+    returns the ids made."""
+    by_id = {e["event_id"]: e for e in events}
     chunk: list[FusedEvent] = []
+    keys, owners = [], []
     made = set()
-    for fused in chain(kept, fused_events(again, info, placed, keep)):
-        result.fused_of.update(dict.fromkeys(fused.event_ids, fused.fused_id))
-        if isinstance(fused, Kept):
-            continue
-        made.add(fused.fused_id)
-        chunk.append(fused)
-        if compact and len(chunk) == FUSED_CHUNK:
+
+    def flush() -> None:
+        if compact:
             result.fused.add(chunk)
-            chunk = []
-    if compact:
-        result.fused.add(chunk)
-    else:
-        result.fused = chunk
-    if online:
-        stored = {e["fused_id"] for e in events if e.get("fused_id")}
-        result.fused_scope = made | (stored - set(result.fused_of.values()))
-    clock.lap("fusion")
-    return result
+        else:
+            result.fused += chunk
+        result.fused_keys.append(pa.table({"key": keys, "fused_id": owners}, KEY_SCHEMA))
+        chunk.clear(), keys.clear(), owners.clear()
+
+    for record in fused:
+        result.fused_of.update(dict.fromkeys(record.event_ids, record.fused_id))
+        if isinstance(record, Kept):
+            continue
+        made.add(record.fused_id)
+        chunk.append(record)
+        for key in filed_keys([by_id[i] for i in record.event_ids], info):
+            keys.append(key_text(key))
+            owners.append(record.fused_id)
+        if len(chunk) == FUSED_CHUNK:
+            flush()
+    flush()
+    return made
 
 
 def dated_anew(events: list[dict], redated: dict[str, dict]) -> list[dict]:
@@ -622,86 +657,6 @@ class Clock:
         now = perf_counter()
         self.into[name] = round(now - self.last, 3)
         self.last = now
-
-
-def corpus_stage(store, online: bool = False, keep_model: bool = False) -> CorpusResult:
-    """Run the corpus pass over everything stored and write its answers back, in two
-    transactions: the fused events are written and let go before the entities are read,
-    so the two largest parts never share memory. Until the second lands the run is not
-    done, and the next run does the stage again.
-
-    `online`: place the articles no pass has placed yet (those without a story) among
-    the stored answers, rather than answer anew for all. Copies, stories and dates are
-    still found over the whole store; new mentions join the fused events and entities
-    as stored, which are made anew only where they change. The answers then depend on
-    the order articles came in, a little: see the README.
-
-    The stage parses nothing, so the spaCy pipeline the batches loaded is let go first
-    (its vocabulary grows with every article); the next parse loads it again. With
-    `keep_model` it stays loaded: a server coding upload after upload would otherwise
-    load it again for each (2 s)."""
-    if not keep_model:
-        load_nlp.cache_clear()
-    gc.collect()
-    release_memory()  # what the batches freed, before the inputs are read
-    with no_cycle_collection():
-        articles, events = store.corpus_inputs(cache_version(), online)
-        new = {a["article_id"] for a in articles if online and a["placed_story"] is None}
-        verdicts = {
-            test: Verdicts(store.pair_verdicts(test, version))
-            for test, version in pair_versions().items()
-        }
-        result = events_pass(
-            articles,
-            events,
-            compact=True,
-            keep=store.write_cache,
-            verdicts=verdicts,
-            online=online,
-            whole=store.coded_events if online else None,
-        )
-        for test, version in pair_versions().items():
-            store.write_pairs(test, version, verdicts[test].fresh)
-        release_memory()  # what the pass freed, before DuckDB writes
-        store.write_fused(result)
-        result.fused.release()  # written: their room goes to the entities
-        release_memory()
-        joined, members = None, None
-        if online:
-            stories = {result.story_of[aid] for aid in new}
-            members = [aid for aid, story in result.story_of.items() if story in stories]
-            articles[:] = [a for a in articles if result.story_of[a["article_id"]] in stories]
-            events[:] = store.coded_events(article_ids=sorted(new))
-            joined = Online(new, store.people(), store.tallies)
-        claims, entities, cached = store.entity_inputs(mention_version(), MENTION_LABELS, members)
-        entities_pass(
-            result,
-            articles,
-            events,
-            claims,
-            entities,
-            cached,
-            store.write_mentions,
-            store.entity_spans,
-            joined,
-        )
-        release_memory()
-        store.write_entities(result)
-    return result
-
-
-@contextlib.contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """The stage makes millions of objects and no reference cycles, so Python's cycle
-    collector, set off by the allocations, would only walk them all again and again: at
-    10k articles that was a third of the stage's time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def release_memory() -> None:

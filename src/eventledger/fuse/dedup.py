@@ -22,7 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from eventledger.fuse.minhash import WordHashes, candidate_pairs, gram_hashes, signature
+from eventledger.fuse.minhash import (
+    WordHashes,
+    candidate_pairs,
+    candidate_pairs_of,
+    gram_hashes,
+    signature,
+)
 from eventledger.fuse.pairs import Verdicts
 
 NUM_PERM = 128
@@ -87,16 +93,24 @@ def near_duplicates(
     sigs: np.ndarray | None = None,
     shingle: Callable | None = None,
     verdicts: Verdicts | None = None,
+    pairs: np.ndarray | None = None,
+    linked: list[tuple[int, int]] = (),
 ) -> dict[str, str]:
     """{copy id: original id}. The original of a group is its lowest-ranked member, so
     chains of copies all point at one article. `sigs`: the texts' signatures, if known;
     `verdicts`: the candidates checked before, by ids in order (those checked now are
-    added to it)."""
+    added to it).
+
+    Online: `pairs` are the candidates holding a new text (`new_candidates`), and
+    `linked` the pairs of rows known to be copies (a stored copy and its original). The
+    groups are the connected parts of confirmed pairs, whatever order they are found in,
+    so the answer is a full pass's. A text may be None where no pair needs checking."""
     shingle = shingle or Shingler()
     verdicts = verdicts if verdicts is not None else Verdicts()
     sigs = signatures(texts, shingle) if sigs is None else sigs
-    counted = np.flatnonzero(sigs.any(axis=1))  # texts with enough 3-grams
-    pairs = counted[candidate_pairs(sigs[counted], BANDS, MIN_JACCARD)]
+    if pairs is None:
+        counted = np.flatnonzero(sigs.any(axis=1))  # texts with enough 3-grams
+        pairs = counted[candidate_pairs(sigs[counted], BANDS, MIN_JACCARD)]
     parent = list(range(len(texts)))
 
     def root(x: int) -> int:
@@ -105,6 +119,14 @@ def near_duplicates(
             x = parent[x]
         return x
 
+    def join(i: int, j: int) -> None:
+        a, b = root(i), root(j)
+        if a != b:
+            first, second = sorted((a, b), key=lambda k: texts[k].rank)
+            parent[second] = first
+
+    for i, j in linked:
+        join(i, j)
     grams: dict[int, np.ndarray] = {}
     for i, j in pairs.tolist():
         ids = sorted((texts[i].article_id, texts[j].article_id))
@@ -114,10 +136,13 @@ def near_duplicates(
                 if k not in grams:
                     grams[k] = shingle(texts[k].text)
             same = verdicts.add(*ids, containment(grams[i], grams[j]) >= CONTAINMENT)
-        if not same:
-            continue
-        a, b = root(i), root(j)
-        if a != b:
-            first, second = sorted((a, b), key=lambda k: texts[k].rank)
-            parent[second] = first
+        if same:
+            join(i, j)
     return {t.article_id: texts[root(k)].article_id for k, t in enumerate(texts) if root(k) != k}
+
+
+def new_candidates(sigs: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """The candidate pairs (rows) holding one of the `new` rows."""
+    counted = np.flatnonzero(sigs.any(axis=1))
+    rows = np.searchsorted(counted, np.intersect1d(new, counted))
+    return counted[candidate_pairs_of(sigs[counted], rows, BANDS, MIN_JACCARD)]

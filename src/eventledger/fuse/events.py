@@ -193,6 +193,50 @@ def wider_keys(kind: str, date: str, countries: set) -> list[tuple]:
     return keys + [(kind, up, c) for c in sorted(countries)] if up else keys
 
 
+def story_of(mention: dict, info: dict[str, ArticleInfo]) -> str | None:
+    article = info.get(mention["article_id"])
+    return article.story_id if article else None
+
+
+def filed_keys(members: list[dict], info: dict[str, ArticleInfo]) -> set[tuple]:
+    """Every block key (`block_keys`, `finer_keys`) the fused event rebuilt from
+    `members` can be filed under as it grows: its type with each member's story, and with
+    its date and each country a member names. It takes its date from the first of its
+    mentions dated most precisely, so each of those dates stands in for it. (A loop, not
+    calls: it runs for every stored fused event.)"""
+    kind = members[0]["type"]
+    keys, countries, dates, best = set(), set(), set(), 0
+    for e in members:
+        article = info.get(e["article_id"])
+        if article is not None and article.story_id:
+            keys.add((kind, article.story_id))
+        for role in ("source", "target"):
+            if (actor := e.get(role)) and (code := actor.get("country")):
+                countries.add(code)
+        if date := e.get("date"):
+            rank = PRECISION_RANK.get(e.get("date_precision") or "", 0)
+            if rank > best:
+                best, dates = rank, {date}
+            elif rank == best:
+                dates.add(date)
+    for date in dates if best else ():
+        keys.update(block_keys(kind, None, date, countries) + finer_keys(kind, date, countries))
+    return keys
+
+
+def key_text(key: tuple) -> str:
+    """A block key as the store keeps it (`fused_keys`)."""
+    return "\t".join(map(str, key))
+
+
+def looked_keys(mention: dict, article: ArticleInfo | None) -> list[tuple]:
+    """Every block key a mention to place looks in (see `cluster_type`)."""
+    kind, date = mention["type"], mention.get("date")
+    countries = {country(mention.get(k)) for k in ("source", "target")} - {None}
+    keys = block_keys(kind, article.story_id if article else None, date, countries)
+    return keys + wider_keys(kind, date, countries) if date else keys
+
+
 def cluster_events(
     events: list[dict], articles: dict[str, ArticleInfo], placed: dict[str, str] | None = None
 ) -> list[Cluster]:

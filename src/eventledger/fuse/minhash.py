@@ -127,6 +127,22 @@ def candidate_pairs(
     return unique_pairs(kept)
 
 
+def candidate_pairs_of(
+    signatures: np.ndarray, rows: np.ndarray, bands: int, min_share: float
+) -> np.ndarray:
+    """The `candidate_pairs` that hold one of `rows` (an online pass's new articles): each
+    band's values of those rows are looked up among all, so the work grows with `rows`."""
+    everyone = np.arange(len(signatures))
+    kept = []
+    for band in range(bands):
+        column = signatures[:, band]
+        pairs = cross_pairs(rows, column[rows], everyone, column)
+        pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+        share = (signatures[pairs[:, 0]] == signatures[pairs[:, 1]]).mean(axis=1)
+        kept.append(pairs[share >= min_share])
+    return unique_pairs(kept)
+
+
 def unique_pairs(parts: list[np.ndarray]) -> np.ndarray:
     """The distinct pairs, each as (smaller, larger), sorted."""
     if not parts:

@@ -15,28 +15,65 @@ answers few.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from eventledger.coder import coder_version, fingerprint
+from eventledger.fuse.corpus import (
+    Clock,
+    CorpusResult,
+    article_terms,
+    cache_version,
+    common_date,
+    date_stories,
+    file_fused,
+    find_rewrites,
+    keep_fresh,
+    rank,
+)
+from eventledger.fuse.dedup import (
+    NUM_PERM,
+    Shingler,
+    Text,
+    article_signature,
+    near_duplicates,
+    new_candidates,
+)
 from eventledger.fuse.entities import People, Tally
 from eventledger.fuse.events import (
-    PRECISION_RANK,
     PRESUPPOSED_BY,
     ArticleInfo,
     Kept,
-    block_keys,
-    country,
-    finer_keys,
-    wider_keys,
+    filed_keys,
+    fused_events,
+    key_text,
+    looked_keys,
+    story_of,
 )
+from eventledger.fuse.pairs import Verdicts
+from eventledger.fuse.rewrites import event_signatures
+from eventledger.fuse.stories import NUM_PERM as STORY_PERM
+from eventledger.fuse.stories import (
+    StoryIndex,
+    StoryText,
+    Terms,
+    cosines,
+    dated_candidates_of,
+    join_stories,
+    rarity,
+    top_term_signatures,
+)
+from eventledger.store.duck import FusedRows
 
 if TYPE_CHECKING:
-    from eventledger.fuse.corpus import CorpusResult
     from eventledger.store import Store
 
 ONLINE_SHARE = 0.05  # of a store's articles, at most this many placed online between full passes
@@ -171,40 +208,220 @@ def replayed(
     return again, kept
 
 
-def story_of(mention: dict, info: dict[str, ArticleInfo]) -> str | None:
-    article = info.get(mention["article_id"])
-    return article.story_id if article else None
+def online_events_pass(
+    store: Store, verdicts: dict[str, Verdicts], keep: Callable[[list[dict]], None]
+) -> tuple[CorpusResult, list[dict]]:
+    """The events half of an online pass, at the cost of what the new articles reach:
+    their copies (exact: `near_duplicates` from their signatures), their stories
+    (`join_stories`), the stories they change (`touched`: copies, rewrites and dates are
+    found again there alone) and the fused events those hold or a new mention can meet
+    (read by the block keys they are filed under). Returns the result and the articles
+    of the touched stories, with their texts."""
+    result = CorpusResult()
+    clock = Clock(result.timings)
+    articles = store.online_articles(cache_version())
+    index = {a["article_id"]: k for k, a in enumerate(articles)}
+    new = np.array([k for k, a in enumerate(articles) if a["placed_story"] is None], np.int64)
+    fresh: dict[str, dict] = {}
+    copies = online_copies(store, articles, index, new, fresh, verdicts)
+    clock.lap("duplicates")
+    items = [
+        StoryText(
+            a["article_id"], a["published"], a["published_precision"], copies.get(a["article_id"])
+        )
+        for a in articles
+    ]
+    result.story_of, result.index = online_stories(store, articles, items, new, fresh)
+    keep_fresh(keep, fresh)
+    clock.lap("stories")
+    story_of = result.story_of
+    changed = [
+        a
+        for a, item in zip(articles, items, strict=True)
+        if a["placed_story"] != story_of[item.article_id]
+        or item.original != (a["placed_original"] if a["placed_kind"] == "copy" else None)
+    ]
+    stories = {story_of[a["article_id"]] for a in changed} | {a["placed_story"] for a in changed}
+    touched = [a for a in articles if story_of[a["article_id"]] in stories]
+    missing = [a["article_id"] for a in touched if a.get("text") is None]
+    texts = store.article_texts(missing)
+    for a in touched:
+        a["text"] = a["text"] if a.get("text") is not None else texts[a["article_id"]]
+    result.article_scope = {a["article_id"] for a in touched}
+    result.story_scope = stories - {None}
+    events = store.coded_events("article_id", sorted(result.article_scope), placed=True)
+    result.duplicates = {
+        aid: (of, "copy") for aid, of in copies.items() if aid in result.article_scope
+    }
+    result.duplicates.update(
+        find_rewrites(
+            touched,
+            story_of,
+            result.duplicates,
+            event_signatures(events),
+            verdicts.setdefault("rewrite", Verdicts()),
+        )
+    )
+    clock.lap("rewrites")
+    story_dates = date_stories(result, touched, events)
+    members = defaultdict(list)
+    for a in articles:
+        if a["article_id"] not in result.article_scope:
+            members[story_of[a["article_id"]]].append(a["published"])
+    story_dates.update({story: common_date(dates) for story, dates in members.items()})
+    clock.lap("dates")
+    info = {}
+    for a in articles:
+        aid = a["article_id"]
+        original = (
+            result.duplicates.get(aid, (aid,))[0]
+            if aid in result.article_scope
+            else a["placed_original"] or aid
+        )
+        info[aid] = ArticleInfo(
+            story_of[aid],
+            original,
+            a.get("source") or a.get("url") or a.get("source_path"),
+            story_dates[story_of[aid]],
+        )
+    events = reachable(store, events, touched, result, info)
+    placed, stand = placements(touched, events, result)
+    again, kept = replayed(events, placed, stand, info)
+    result.fused = FusedRows()
+    made = file_fused(
+        result, chain(kept, fused_events(again, info, placed, stand)), again, info, True
+    )
+    stored = {e["fused_id"] for e in events if e.get("fused_id")}
+    result.fused_scope = made | (stored - set(result.fused_of.values()))
+    clock.lap("fusion")
+    return result, touched
 
 
-def filed_keys(members: list[dict], info: dict[str, ArticleInfo]) -> set[tuple]:
-    """Every block key (`block_keys`, `finer_keys`) the fused event rebuilt from
-    `members` can be filed under as it grows: its type with each member's story, and with
-    its date and each country a member names. It takes its date from the first of its
-    mentions dated most precisely, so each of those dates stands in for it. (A loop, not
-    calls: it runs for every stored fused event.)"""
-    kind = members[0]["type"]
-    keys, countries, dates, best = set(), set(), set(), 0
-    for e in members:
-        article = info.get(e["article_id"])
-        if article is not None and article.story_id:
-            keys.add((kind, article.story_id))
-        for role in ("source", "target"):
-            if (actor := e.get(role)) and (code := actor.get("country")):
-                countries.add(code)
-        if date := e.get("date"):
-            rank = PRECISION_RANK.get(e.get("date_precision") or "", 0)
-            if rank > best:
-                best, dates = rank, {date}
-            elif rank == best:
-                dates.add(date)
-    for date in dates if best else ():
-        keys.update(block_keys(kind, None, date, countries) + finer_keys(kind, date, countries))
-    return keys
+def online_copies(
+    store: Store,
+    articles: list[dict],
+    index: dict[str, int],
+    new: np.ndarray,
+    fresh: dict[str, dict],
+    verdicts: dict[str, Verdicts],
+) -> dict[str, str]:
+    """{copy id: original id} over the whole store, from the candidates holding a new
+    article and the copies stored; texts are read only for the pairs never checked."""
+    shingle = Shingler()
+    sigs = np.zeros((len(articles), NUM_PERM), dtype=np.uint32)
+    for k, a in enumerate(articles):
+        if a.get("minhash") is not None:
+            sigs[k] = np.frombuffer(a.pop("minhash"), dtype=np.uint32)
+        else:
+            sigs[k] = article_signature(a["text"], shingle)
+            fresh.setdefault(a["article_id"], {})["minhash"] = sigs[k].tobytes()
+    checked = verdicts.setdefault("copy", Verdicts())
+    pairs = new_candidates(sigs, new)
+    texts = [Text(a["article_id"], a.get("text"), rank(a)) for a in articles]
+    unread = {
+        texts[k].article_id
+        for i, j in pairs.tolist()
+        if checked.get(*sorted((texts[i].article_id, texts[j].article_id))) is None
+        for k in (i, j)
+        if texts[k].text is None
+    }
+    for aid, text in store.article_texts(sorted(unread)).items():
+        texts[index[aid]].text = text
+    linked = [
+        (k, index[a["placed_original"]])
+        for k, a in enumerate(articles)
+        if a["placed_kind"] == "copy" and a["placed_original"] in index
+    ]
+    return near_duplicates(texts, sigs, shingle, checked, pairs, linked)
 
 
-def looked_keys(mention: dict, article: ArticleInfo | None) -> list[tuple]:
-    """Every block key a mention to place looks in (see `cluster_type`)."""
-    kind, date = mention["type"], mention.get("date")
-    countries = {country(mention.get(k)) for k in ("source", "target")} - {None}
-    keys = block_keys(kind, article.story_id if article else None, date, countries)
-    return keys + wider_keys(kind, date, countries) if date else keys
+def online_stories(
+    store: Store, articles: list[dict], items: list[StoryText], new: np.ndarray, fresh: dict
+) -> tuple[dict[str, str], StoryIndex]:
+    """The stories with the new articles joined (`join_stories`), and what the pass adds
+    to the story index: the new articles' words and top-term signatures. Words are
+    weighed by the corpus's document frequency as the store keeps it, counting the new
+    articles in; only the candidates' word counts are read."""
+    terms = Terms()
+    for k in new.tolist():
+        terms.add(*article_terms(articles[k], fresh))
+    used = [set(words.split()) for words in terms.rows]
+    added = Counter(w for words in used for w in words)
+    stats = store.word_stats(sorted(added))
+    stats.n += len(new)
+    for word, count in added.items():
+        stats.df[word] = stats.df.get(word, 0) + count
+    own = terms.vectors(stats)
+    sigs = np.zeros((len(articles), STORY_PERM), dtype=np.uint32)
+    bars = np.full(len(articles), np.nan)
+    for k, a in enumerate(articles):
+        if a.get("story_signature") is not None:
+            sigs[k] = np.frombuffer(a.pop("story_signature"), dtype=np.uint32)
+            bars[k] = a["story_bar"]
+    sigs[new] = top_term_signatures(own.matrix, own.words)
+    pairs = dated_candidates_of(items, sigs, new)
+    others = sorted(set(pairs.ravel().tolist()) - set(new.tolist()))
+    cached = store.article_terms([articles[k]["article_id"] for k in others], cache_version())
+    rows = new.tolist()
+    for k in others:
+        if articles[k]["article_id"] in cached:  # else it has no words that count
+            terms.add(*cached[articles[k]["article_id"]])
+            rows.append(k)
+    unknown = {w for words in terms.rows[len(new) :] for w in words.split()} - stats.df.keys()
+    more = store.word_stats(sorted(unknown))
+    stats.df.update(more.df)
+    stats.rarity.update(more.rarity)
+    vectors = terms.vectors(stats)
+    vectors.matrix.sort_indices()
+    at = {k: r for r, k in enumerate(rows)}
+    pairs = np.array([(i, j) for i, j in pairs.tolist() if i in at and j in at], dtype=np.int64)
+    pairs = pairs.reshape(-1, 2)
+    scores = cosines(vectors.matrix, np.vectorize(at.get, otypes=[np.int64])(pairs))
+    placed = [a["placed_story"] for a in articles]
+    story_of, found = join_stories(items, placed, pairs, scores, bars)
+    words = sorted(added)
+    rare = [stats.rarity[w] if w in stats.rarity else rarity(w) for w in words]
+    ids = [articles[k]["article_id"] for k in new.tolist()]
+    df = np.array([added[w] for w in words], dtype=np.int64)
+    rare = np.array(rare, dtype=np.float64)
+    return story_of, StoryIndex(words, df, rare, ids, sigs[new], found[new])
+
+
+def reachable(
+    store: Store,
+    events: list[dict],
+    touched: list[dict],
+    result: CorpusResult,
+    info: dict[str, ArticleInfo],
+) -> list[dict]:
+    """The touched articles' `events` and every stored mention an online pass may cluster
+    again with them: the other mentions of their fused events, those of every fused
+    event filed under a block key a mention to place looks in, and those of the claims
+    that may presuppose one of those (`replayed`). A mention of an untouched article is
+    dated as it was placed: its article's date stands."""
+    read = {e["event_id"] for e in events}
+
+    def add(fused_ids: set[str]) -> None:
+        for e in store.coded_events("fused_id", sorted(fused_ids), placed=True):
+            if e["event_id"] not in read:
+                read.add(e["event_id"])
+                e["date"], e["date_precision"] = e["placed_date"], e["placed_precision"]
+                events.append(e)
+
+    add({e["fused_id"] for e in events if e.get("fused_id")})
+    placed, _ = placements(touched, events, result)
+    looked = {
+        key_text(key)
+        for e in events
+        if e["event_id"] not in placed
+        for key in looked_keys(e, info.get(e["article_id"]))
+    }
+    add(store.filed(sorted(looked)))
+    presupposed = {
+        key_text((kind, story_of(e, info)))
+        for e in events
+        for kind in PRESUPPOSED_BY.get(e["type"], ())
+    }
+    add(store.filed(sorted(presupposed)))
+    events.sort(key=itemgetter("article_id", "start", "event_id"))
+    return events

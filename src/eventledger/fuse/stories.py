@@ -113,10 +113,10 @@ class Terms:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def vectors(self) -> tuple[list[str], csr_matrix]:
-        """The vocabulary in column order (first use), and unit rows of each article's
-        words weighted by rarity and idf (words of zero weight dropped); indices in
-        first-use order, not sorted."""
+    def vectors(self, known: WordStats | None = None) -> Vectors:
+        """Unit rows of each article's words weighted by rarity and idf (words of zero
+        weight dropped; indices in first-use order, not sorted). The idf is these rows'
+        own, or the corpus's when `known` (an online pass's few rows)."""
         n = len(self)
         counts = np.frombuffer(b"".join(self.counts), dtype=np.int32)
         sizes = np.fromiter((len(c) // 4 for c in self.counts), dtype=np.int64, count=n)
@@ -126,16 +126,58 @@ class Terms:
         words = codes.dictionary.to_pylist()
         indices = codes.indices.to_numpy().astype(np.int32)
         size = len(words)
-        df = np.bincount(indices, minlength=size)
-        rare = np.fromiter((rarity(w) for w in words), dtype=np.float64, count=size)
-        weight = rare * (np.log((n + 1) / (df + 1)) + 1)
+        if known is None:
+            df = np.bincount(indices, minlength=size)
+            rare = np.fromiter((rarity(w) for w in words), dtype=np.float64, count=size)
+            corpus = n
+        else:
+            df = np.fromiter((known.df.get(w, 0) for w in words), dtype=np.int64, count=size)
+            rare = np.fromiter(
+                (known.rarity[w] if w in known.rarity else rarity(w) for w in words),
+                dtype=np.float64,
+                count=size,
+            )
+            corpus = known.n
+        weight = rare * (np.log((corpus + 1) / (df + 1)) + 1)
         values = (1 + np.log(counts)) * weight[indices]
         rows = np.repeat(np.arange(n), np.diff(indptr))
         norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
         values = values / np.where(norms > 0, norms, 1.0)[rows]
         keep = values > 0
         kept_ptr = np.r_[0, np.cumsum(np.bincount(rows[keep], minlength=n))]
-        return words, csr_matrix((values[keep], indices[keep], kept_ptr), shape=(n, size))
+        matrix = csr_matrix((values[keep], indices[keep], kept_ptr), shape=(n, size))
+        return Vectors(words, df, rare, matrix)
+
+
+@dataclass
+class WordStats:
+    """What weighs a word in an online pass: the articles counted (`n`), those using
+    each word (`df`) and its rarity in English, as the store keeps them (`story_words`)."""
+
+    n: int
+    df: dict[str, int]
+    rarity: dict[str, float]
+
+
+@dataclass
+class Vectors:
+    words: list[str]  # column order
+    df: np.ndarray  # by column: the articles using the word
+    rarity: np.ndarray  # by column
+    matrix: csr_matrix
+
+
+@dataclass
+class StoryIndex:
+    """What a pass leaves for the online passes after it: each word's document frequency
+    and rarity, and each article's top-term signature."""
+
+    words: list[str]
+    df: np.ndarray
+    rarity: np.ndarray
+    ids: list[str]  # the articles signed
+    signatures: np.ndarray  # row by article
+    bars: np.ndarray  # by article, the score of its MUTUAL-th nearest (`nearest`)
 
 
 def top_term_signatures(vecs: csr_matrix, words: list[str]) -> np.ndarray:
@@ -197,40 +239,131 @@ def dated_candidates(items: list[StoryText], sigs: np.ndarray) -> np.ndarray:
     return unique_pairs(kept)
 
 
-def nearest(pairs: np.ndarray, scores: np.ndarray) -> set[tuple[int, int]]:
-    """(i, j) where j is among i's MUTUAL nearest by score (ties: the larger j)."""
+def nearest(
+    pairs: np.ndarray, scores: np.ndarray, size: int
+) -> tuple[set[tuple[int, int]], np.ndarray]:
+    """(i, j) where j is among i's MUTUAL nearest by score (ties: the larger j), and the
+    score each of `size` items' MUTUAL-th nearest has (0 with fewer candidates): what a
+    later article must reach to be among its nearest."""
     nodes = np.r_[pairs[:, 0], pairs[:, 1]]
     others = np.r_[pairs[:, 1], pairs[:, 0]]
     both = np.r_[scores, scores]
     order = np.lexsort((-others, -both, nodes))
-    nodes, others = nodes[order], others[order]
+    nodes, others, both = nodes[order], others[order], both[order]
     first = np.r_[0, np.flatnonzero(nodes[1:] != nodes[:-1]) + 1]
     rank = np.arange(len(nodes)) - np.repeat(first, np.diff(np.r_[first, len(nodes)]))
     top = rank < MUTUAL
-    return set(zip(nodes[top].tolist(), others[top].tolist(), strict=True))
+    bars = np.zeros(size)
+    bars[nodes[rank == MUTUAL - 1]] = both[rank == MUTUAL - 1]
+    return set(zip(nodes[top].tolist(), others[top].tolist(), strict=True)), bars
 
 
-def group_stories(items: list[StoryText], terms: Terms) -> dict[str, str]:
+def group_stories(items: list[StoryText], terms: Terms) -> tuple[dict[str, str], StoryIndex]:
     """{article id: story id}; a story's id is its first member's id (by article id).
     `terms` holds the items' word counts, row for row."""
     index = {item.article_id: i for i, item in enumerate(items)}
-    members = {i: [i] for i in range(len(items))}
-    owner = list(range(len(items)))
     links = []
     for i, item in enumerate(items):  # copies join their original's story outright
         if item.original in index:
             links.append((2.0, i, index[item.original]))
-    words, vecs = terms.vectors()
-    sigs = top_term_signatures(vecs, words)
+    vectors = terms.vectors()
+    sigs = top_term_signatures(vectors.matrix, vectors.words)
     pairs = dated_candidates(items, sigs)
-    vecs.sort_indices()
-    scores = cosines(vecs, pairs)
-    top = nearest(pairs, scores)
+    vectors.matrix.sort_indices()
+    scored, bars = scored_links(pairs, cosines(vectors.matrix, pairs), len(items))
+    links += scored
+    owner = list(range(len(items)))
+    groups = _linked(items, links, owner, {i: [i] for i in range(len(items))})
+    out = {}
+    for group in groups:
+        story = "story-" + min(items[k].article_id for k in group)
+        out.update({items[k].article_id: story for k in group})
+    ids = [item.article_id for item in items]
+    return out, StoryIndex(vectors.words, vectors.df, vectors.rarity, ids, sigs, bars)
+
+
+def join_stories(
+    items: list[StoryText],
+    placed: list[str | None],
+    pairs: np.ndarray,
+    scores: np.ndarray,
+    bars: np.ndarray,
+) -> tuple[dict[str, str], np.ndarray]:
+    """Online: {article id: story id} with the new articles (`placed` None) joined to
+    the stored stories (`placed`, by item) by the links a full pass would make between
+    a new article and the others: their copies, and the scored candidate `pairs` holding
+    a new article (`dated_candidates_of`). Stored articles stay together; two stories a
+    new article links merge. A story keeps its stored id (the least, after a merge), so
+    a new article does not rename the story it joins. The words' weights are the
+    corpus's as the store keeps them, and the stored articles are not compared anew (a
+    new article is among a stored one's nearest if it reaches its stored `bars`), so a
+    full pass may group otherwise: see the README. Returns the bars found too."""
+    index = {item.article_id: i for i, item in enumerate(items)}
+    links = []
+    for i, item in enumerate(items):
+        k = index.get(item.original)
+        if k is not None and (placed[i] is None or placed[i] != placed[k]):
+            links.append((2.0, i, k))
+    scored, found = scored_links(pairs, scores, len(items), bars)
+    links += scored
+    owner: list = [story if story is not None else i for i, story in enumerate(placed)]
+    members: dict = {}
+    for i, key in enumerate(owner):
+        members.setdefault(key, []).append(i)
+    out = {}
+    for group in _linked(items, links, owner, members):
+        stored = [placed[k] for k in group if placed[k] is not None]
+        story = min(stored) if stored else "story-" + min(items[k].article_id for k in group)
+        out.update({items[k].article_id: story for k in group})
+    return out, found
+
+
+def dated_candidates_of(items: list[StoryText], sigs: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The `dated_candidates` holding one of `rows` (an online pass's new articles)."""
+    filled = np.flatnonzero(sigs.any(axis=1))
+    rows = np.intersect1d(rows, filled)
+    kept = []
+    for band in range(BANDS):
+        column = sigs[:, band]
+        pairs = cross_pairs(rows, column[rows], filled, column[filled])
+        kept.append(pairs[pairs[:, 0] != pairs[:, 1]])
+    pairs = unique_pairs(kept)
+    published = [item.published or "" for item in items]
+    agree = [
+        published[i].startswith(published[j]) or published[j].startswith(published[i])
+        for i, j in pairs.tolist()
+    ]
+    return pairs[np.array(agree, dtype=bool)] if len(pairs) else pairs
+
+
+def scored_links(
+    pairs: np.ndarray, scores: np.ndarray, size: int, bars: np.ndarray | None = None
+) -> tuple[list[tuple[float, int, int]], np.ndarray]:
+    """The candidate pairs that link: cosine at least STORY_COSINE, or MUTUAL_COSINE
+    with each among the other's nearest; and each item's bar (see `nearest`). `bars`
+    (online): the stored articles' bars, NaN for the new ones: a stored article's nearest
+    were found among candidates no longer all scored."""
+    top, found = nearest(pairs, scores, size)
+
+    def near(i: int, j: int, score: float) -> bool:
+        if bars is None or np.isnan(bars[i]):
+            return (i, j) in top
+        return score >= bars[i]
+
     strong = scores >= min(STORY_COSINE, MUTUAL_COSINE)
+    links = []
     for (i, j), score in zip(pairs[strong].tolist(), scores[strong].tolist(), strict=True):
-        mutual = (i, j) in top and (j, i) in top and score >= MUTUAL_COSINE
+        mutual = score >= MUTUAL_COSINE and near(i, j, score) and near(j, i, score)
         if score >= STORY_COSINE or mutual:
             links.append((score, i, j))
+    return links, found
+
+
+def _linked(
+    items: list[StoryText], links: list[tuple[float, int, int]], owner: list, members: dict
+) -> list[list[int]]:
+    """The groups (`members` by key, `owner` of each item) after the links, strongest
+    first, each joining two groups whose dated articles stay within MAX_SPAN_DAYS."""
     for _, i, j in sorted(links, reverse=True):
         a, b = owner[i], owner[j]
         if a == b or not _span_ok(items, members[a] + members[b]):
@@ -238,11 +371,7 @@ def group_stories(items: list[StoryText], terms: Terms) -> dict[str, str]:
         for k in members[b]:
             owner[k] = a
         members[a] += members.pop(b)
-    out = {}
-    for group in members.values():
-        story = "story-" + min(items[k].article_id for k in group)
-        out.update({items[k].article_id: story for k in group})
-    return out
+    return list(members.values())
 
 
 def _span_ok(items: list[StoryText], group: list[int]) -> bool:

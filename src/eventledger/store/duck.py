@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from eventledger.fuse.entities import EntityRow, People, Tally
+from eventledger.fuse.stories import StoryIndex, WordStats
 from eventledger.ingest.readers import InputFile
 from eventledger.records import BatchResult, Problem
 
@@ -73,6 +74,10 @@ CREATE TABLE IF NOT EXISTS mention_cache (
     people VARCHAR);
 CREATE TABLE IF NOT EXISTS pair_cache (
     article_id VARCHAR, other VARCHAR, test VARCHAR, version VARCHAR, verdict BOOLEAN);
+CREATE TABLE IF NOT EXISTS story_words (word VARCHAR PRIMARY KEY, df INTEGER, rarity DOUBLE);
+CREATE TABLE IF NOT EXISTS story_signatures (
+    article_id VARCHAR PRIMARY KEY, signature BLOB, bar DOUBLE);
+CREATE TABLE IF NOT EXISTS fused_keys (key VARCHAR, fused_id VARCHAR);
 CREATE TABLE IF NOT EXISTS problems (
     run_id VARCHAR, source_path VARCHAR, kind VARCHAR, reason VARCHAR);
 CREATE TABLE IF NOT EXISTS input_files (
@@ -83,7 +88,8 @@ CREATE TABLE IF NOT EXISTS input_files (
 # tables holding rows of an article, emptied of them when the article is coded again;
 # article_cache and mention_cache: the corpus stage's per-article work (MinHash signature,
 # word counts; the bodies and people its text names beyond its entity rows); pair_cache:
-# the answers of its pairwise tests (is one article a copy or rewrite of the `other`)
+# the answers of its pairwise tests (is one article a copy or rewrite of the `other`);
+# story_signatures: each article's top-term MinHash, for online passes
 TABLES_OF_ARTICLE = (
     "sentences",
     "entities",
@@ -92,6 +98,7 @@ TABLES_OF_ARTICLE = (
     "article_cache",
     "mention_cache",
     "pair_cache",
+    "story_signatures",
     "articles",
 )
 
@@ -126,7 +133,11 @@ CODED = {
         "published_precision": "coded_published_precision",
         "published_source": "coded_published_source",
     },
-    "events": {"date": "coded_date", "date_precision": "coded_date_precision"},
+    "events": {
+        "date": "coded_date",
+        "date_precision": "coded_date_precision",
+        "time_text": "coded_time_text",
+    },
 }
 
 
@@ -188,25 +199,12 @@ ARTICLE_INPUTS = (
 # what an online corpus pass reads of the stored answers, beside the inputs: where each
 # article and event was placed (`fuse.online.placements`)
 PLACED = {
-    "articles": {"placed_story": "story_id", "placed_original": "duplicate_of"},
+    "articles": {
+        "placed_story": "story_id",
+        "placed_original": "duplicate_of",
+        "placed_kind": "duplicate_kind",
+    },
     "events": {"placed_date": "date", "placed_precision": "date_precision"},
-}
-# What an online pass needs of every stored event to place the new ones (the fields it
-# dates, blocks and places mentions by); it reads whole only those it clusters again.
-LIGHT_EVENTS = {
-    "event_id": "event_id",
-    "article_id": "article_id",
-    "start": "start_char",
-    "end": "end_char",
-    "type": "type",
-    "trigger": "trigger",
-    "time_text": "time_text",
-    "date": CODED["events"]["date"],
-    "date_precision": CODED["events"]["date_precision"],
-    "fused_id": "fused_id",
-    **PLACED["events"],
-    "source": "source_country",
-    "target": "target_country",
 }
 STREAM_BATCH = 10_000
 
@@ -494,8 +492,13 @@ class Store:
 
     def write_fused(self, result: CorpusResult) -> None:
         """Replace the corpus answers about articles and events (duplicates, stories,
-        dates found from the corpus, fused events) in one transaction. Changes go to
-        DuckDB as Arrow columns: a row dict per event would cost more than the event."""
+        dates found from the corpus, fused events) in one transaction; an online pass's
+        only within its scopes (`article_scope`, `story_scope`, `fused_scope`). Changes go
+        to DuckDB as Arrow columns: a row dict per event would cost more than the event.
+
+        With them go what online passes look things up by: the block keys each fused
+        event is filed under (`fused_keys`), and the story index (`story_words`: each
+        word's document frequency and rarity; `story_signatures`)."""
         copies = result.duplicates
         duplicates = pa.table(
             {
@@ -518,20 +521,32 @@ class Store:
                 "published_source": ["corpus"] * len(result.published),
             }
         )
+        within = result.article_scope
         with self.transaction():
-            self._unset("articles", "article_id", duplicates, ("duplicate_of", "duplicate_kind"))
+            if within is not None:
+                scope = pa.table({"article_id": pa.array(sorted(within), pa.string())})
+                self.con.register("_scope", scope)
+            columns = ("duplicate_of", "duplicate_kind")
+            self._unset("articles", "article_id", duplicates, columns, scoped=within is not None)
             self._update("articles", "article_id", duplicates)
-            self._unset("articles", "article_id", stories, ("story_id",))
+            self._unset("articles", "article_id", stories, ("story_id",), scoped=within is not None)
             self._update("articles", "article_id", stories)
             self._copy_story_ids()
             self._update("events", "event_id", fused_of)
             dated = {"articles": published, "events": pa.Table.from_pylist(result.event_dates)}
             for table, coded in CODED.items():  # as coded, unless this pass dates them
                 key = "article_id" if table == "articles" else "event_id"
-                self._unset(table, key, dated[table], tuple(coded), coded)
+                self._unset(
+                    table, key, dated[table], tuple(coded), coded, scoped=within is not None
+                )
                 self._update(table, key, dated[table])
+            if within is not None:
+                self.con.unregister("_scope")
             self._replace_rows(
-                "stories", "story_id", pa.Table.from_pylist([_row(s) for s in result.stories])
+                "stories",
+                "story_id",
+                pa.Table.from_pylist([_row(s) for s in result.stories]),
+                result.story_scope,
             )
             if isinstance(result.fused, FusedRows):
                 parts = result.fused.tables or [pa.table({})]  # none in an empty store
@@ -539,6 +554,53 @@ class Store:
             else:
                 fused = pa.Table.from_pylist([_row(f) for f in result.fused])
             self._replace_rows("fused_events", "fused_id", fused, result.fused_scope)
+            self._write_keys(result.fused_keys, result.fused_scope)
+            if result.index is not None:
+                self._write_index(result.index, result.article_scope is not None)
+
+    def _write_keys(self, keys: list[pa.Table], scope: set[str] | None) -> None:
+        if scope is None:
+            self.con.execute("DELETE FROM fused_keys")
+        else:
+            within = pa.table({"fused_id": pa.array(sorted(scope), pa.string())})
+            self.con.register("_within", within)
+            self.con.execute("DELETE FROM fused_keys WHERE fused_id IN (SELECT * FROM _within)")
+            self.con.unregister("_within")
+        for rows in keys:
+            self._insert_table("fused_keys", rows)
+
+    def _write_index(self, index: StoryIndex, added: bool) -> None:
+        """A full pass's story index replaces the stored one; an online pass's (`added`)
+        counts its articles into it."""
+        words = pa.table(
+            {
+                "word": pa.array(index.words, pa.string()),
+                "df": pa.array(index.df, pa.int32()),
+                "rarity": pa.array(index.rarity, pa.float64()),
+            }
+        )
+        signatures = pa.table(
+            {
+                "article_id": pa.array(index.ids, pa.string()),
+                "signature": pa.array([s.tobytes() for s in index.signatures], pa.binary()),
+                "bar": pa.array(index.bars, pa.float64()),
+            }
+        )
+        self.con.register("_words", words)
+        if added:
+            self.con.execute(
+                "INSERT OR REPLACE INTO story_words SELECT n.word, coalesce(s.df, 0) + n.df,"
+                " n.rarity FROM _words n LEFT JOIN story_words s USING (word)"
+            )
+            self.con.execute(
+                "DELETE FROM story_signatures WHERE article_id IN (SELECT unnest(?))", [index.ids]
+            )
+        else:
+            self.con.execute("DELETE FROM story_words")
+            self.con.execute("INSERT INTO story_words SELECT * FROM _words")
+            self.con.execute("DELETE FROM story_signatures")
+        self.con.unregister("_words")
+        self._insert_table("story_signatures", signatures)
 
     def _unset(
         self,
@@ -547,17 +609,19 @@ class Store:
         kept: pa.Table,
         columns: tuple[str, ...],
         to: dict[str, str] | None = None,
+        scoped: bool = False,
     ) -> None:
         """Set `columns` to NULL (or to the columns `to` names) on the rows `kept` does
         not name and that hold something else: last pass's answers this pass has not
-        given again."""
+        given again. `scoped`: only on rows of the articles in the registered `_scope`."""
         value = to or dict.fromkeys(columns, "NULL")
         assignments = ", ".join(f"{c} = {value[c]}" for c in columns)
         differ = " OR ".join(f"{c} IS DISTINCT FROM {value[c]}" for c in columns)
+        scope = " AND article_id IN (SELECT article_id FROM _scope)" if scoped else ""
         self.con.register("_kept", kept.select([key]) if kept.num_rows else pa.table({key: []}))
         self.con.execute(
             f"UPDATE {table} SET {assignments} WHERE ({differ})"
-            f" AND {key} NOT IN (SELECT {key} FROM _kept)"
+            f" AND {key} NOT IN (SELECT {key} FROM _kept){scope}"
         )
         self.con.unregister("_kept")
 
@@ -673,25 +737,16 @@ class Store:
         )
         self.con.unregister("_changes")
 
-    def corpus_inputs(
-        self, cache_version: str | None = None, online: bool = False
-    ) -> tuple[list[dict], list[dict]]:
-        """Coded articles and their events, for the corpus stage. Articles carry their
+    def corpus_inputs(self, cache_version: str | None = None) -> tuple[list[dict], list[dict]]:
+        """Coded articles and their events, for a full corpus pass. Articles carry their
         cached `minhash`, `terms` and `counts` when cached by `cache_version`, else None.
-        For an online pass articles also carry the corpus answers they hold (`PLACED`),
-        and events are light (`LIGHT_EVENTS`, actors as their country alone): reading a
-        store's events whole took a quarter of an online pass at 10k articles, and
-        `coded_events` reads those it clusters again.
 
         Rows stream from DuckDB and are put in order here: a DuckDB sort of whole
         articles holds them twice over, and its allocator keeps the memory after."""
-        placed = PLACED["articles"] if online else {}
-        names = (*ARTICLE_INPUTS, *placed)
         columns = as_coded("articles", ARTICLE_INPUTS[:-3], "a.")
         columns += ["c.minhash", "c.terms", "c.counts"]
-        columns += [f"a.{c} AS {name}" for name, c in placed.items()]
         articles = [
-            dict(zip(names, row, strict=True))
+            dict(zip(ARTICLE_INPUTS, row, strict=True))
             for row in self._stream(
                 f"SELECT {', '.join(columns)} FROM articles a"
                 " LEFT JOIN article_cache c ON c.article_id = a.article_id AND c.version = $v"
@@ -700,35 +755,100 @@ class Store:
             )
         ]
         articles.sort(key=itemgetter("article_id"))
-        return articles, self._light_events() if online else self.coded_events()
+        return articles, self.coded_events()
+
+    def online_articles(self, cache_version: str) -> list[dict]:
+        """Coded articles for an online pass, light: what placing the new ones needs of
+        every article (dates as coded, their length as `size`, where the last pass
+        placed them: `PLACED`, the cached MinHash and the story signature). The text and
+        word counts come only with the articles no pass has placed, or whose cached work
+        is missing; `article_texts` and `article_terms` read the others' when needed."""
+        light = [c for c in ARTICLE_INPUTS[:-3] if c != "text"]
+        placed = PLACED["articles"]
+        names = (*light, "size", *placed, "minhash", "story_signature", "story_bar")
+        names += ("text", "terms", "counts")
+        missing = "a.story_id IS NULL OR c.minhash IS NULL"
+        columns = [
+            *as_coded("articles", light, "a."),
+            "length(a.text)",
+            *(f"a.{c}" for c in placed.values()),
+            "c.minhash",
+            "s.signature",
+            "s.bar",
+            f"CASE WHEN {missing} THEN a.text END",
+            f"CASE WHEN {missing} THEN c.terms END",
+            f"CASE WHEN {missing} THEN c.counts END",
+        ]
+        articles = [
+            dict(zip(names, row, strict=True))
+            for row in self._stream(
+                f"SELECT {', '.join(columns)} FROM articles a"
+                " LEFT JOIN article_cache c ON c.article_id = a.article_id AND c.version = $v"
+                " LEFT JOIN story_signatures s ON s.article_id = a.article_id"
+                " WHERE status = 'ok'",
+                {"v": cache_version},
+            )
+        ]
+        articles.sort(key=itemgetter("article_id"))
+        return articles
+
+    def article_texts(self, article_ids: list[str]) -> dict[str, str]:
+        return dict(
+            self._stream(
+                "SELECT article_id, text FROM articles WHERE article_id IN (SELECT unnest($ids))",
+                {"ids": article_ids},
+            )
+        )
+
+    def article_terms(self, article_ids: list[str], cache_version: str) -> dict[str, tuple]:
+        """The cached word counts (`terms`, `counts`) of these articles."""
+        return {
+            aid: (terms, counts)
+            for aid, terms, counts in self._stream(
+                "SELECT article_id, terms, counts FROM article_cache"
+                " WHERE version = $v AND article_id IN (SELECT unnest($ids))",
+                {"ids": article_ids, "v": cache_version},
+            )
+        }
+
+    def word_stats(self, words: list[str]) -> WordStats:
+        """The stored document frequency and rarity of these words, and the number of
+        articles counted (see `write_fused`)."""
+        (n,) = self.con.execute("SELECT count(*) FROM story_signatures").fetchone()
+        df, rarity = {}, {}
+        for word, count, rare in self._stream(
+            "SELECT word, df, rarity FROM story_words WHERE word IN (SELECT unnest($w))",
+            {"w": words},
+        ):
+            df[word], rarity[word] = count, rare
+        return WordStats(n, df, rarity)
+
+    def filed(self, keys: list[str]) -> set[str]:
+        """The fused events filed under any of these block keys (see `write_fused`)."""
+        return {
+            fused_id
+            for (fused_id,) in self._stream(
+                "SELECT DISTINCT fused_id FROM fused_keys WHERE key IN (SELECT unnest($k))",
+                {"k": keys},
+            )
+        }
 
     def coded_events(
-        self, event_ids: list[str] | None = None, article_ids: list[str] | None = None
+        self, key: str | None = None, ids: list[str] | None = None, placed: bool = False
     ) -> list[dict]:
         """Events whole and as coded (dates as the coder found them), in article order;
-        of the `event_ids` or the `article_ids` only, when given."""
+        only those whose `key` column ("event_id", "article_id", "fused_id") is one of
+        `ids`, when given. `placed`: with the dates the last pass placed them at
+        (`PLACED`)."""
         stored = [c for c in self._columns("events") if c not in DERIVED_COLUMNS["events"]]
+        columns = as_coded("events", stored)
+        if placed:
+            columns += [f"{c} AS {name}" for name, c in PLACED["events"].items()]
         where, params = "", None
-        for key, ids in (("event_id", event_ids), ("article_id", article_ids)):
-            if ids is not None:
-                where, params = f"WHERE {key} IN (SELECT unnest($ids))", {"ids": ids}
+        if key is not None:
+            where, params = f"WHERE {key} IN (SELECT unnest($ids))", {"ids": ids}
         order = ("article_id", "start", "event_id")
-        return self._records("events", order, as_coded("events", stored), where, params)
-
-    def _light_events(self) -> list[dict]:
-        actors: dict[str | None, dict | None] = {None: None}  # one per country
-        events = []
-        columns = ", ".join(LIGHT_EVENTS.values())
-        for row in self._stream(f"SELECT {columns} FROM events"):
-            e = dict(zip(LIGHT_EVENTS, row, strict=True))
-            for role in ("source", "target"):
-                code = e[role]
-                e[role] = (
-                    actors[code] if code in actors else actors.setdefault(code, {"country": code})
-                )
-            events.append(e)
-        events.sort(key=itemgetter("article_id", "start", "event_id"))
-        return events
+        return self._records("events", order, columns, where, params)
 
     def entity_inputs(
         self,

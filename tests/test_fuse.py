@@ -7,10 +7,12 @@ import random
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import SAMPLES, SEEDS, SHARED, cli, read_jsonl
 
-from eventledger.fuse.corpus import find_duplicates
+from eventledger.fuse.corpus import find_duplicates, rank
+from eventledger.fuse.dedup import Text, near_duplicates, new_candidates, signatures
 from eventledger.fuse.entities import EntityRow, Mention, canonical_entities
 from eventledger.fuse.pairs import Verdicts
 from eventledger.fuse.rewrites import is_rewrite
@@ -53,6 +55,32 @@ def test_near_duplicates_found_with_full_precision_and_recall():
     assert checked.fresh and not again.fresh  # no pair tested twice
     refuted = Verdicts(known=dict.fromkeys(checked.fresh, False))
     assert find_duplicates(articles, None, refuted) == {}  # kept answers are taken as given
+
+
+def test_copies_found_online_are_those_of_a_pass_over_all():
+    """New articles are checked only against the candidates they bring, and joined to
+    the copy groups as stored: the groups are a full pass's, also where a new article is
+    the earlier original of stored copies, or the link between two stored groups."""
+    texts = sample_texts()
+    pool = [w for t in texts.values() for w in t.split()]
+    rng = random.Random(11)
+    articles = []
+    for name, text in texts.items():
+        articles.append({"article_id": f"a-{name}", "text": text, "published": "2020-01-02"})
+        for k in range(3):  # copies of copies: chains that a new article may link
+            text = edited(text, 0.1, pool, rng)
+            articles.append({"article_id": f"c{k}-{name}", "text": text, "published": "2020-01-03"})
+    articles[0]["published"] = "2020-01-01"  # published first: new, it leads stored copies
+    texts_of = [Text(a["article_id"], a["text"], rank(a)) for a in articles]
+    sigs = signatures(texts_of)
+    everything = near_duplicates(texts_of, sigs)
+    for new in (np.array([0, 6]), np.array([1, 4, 9])):  # originals, copies mid-chain
+        stored = [k for k in range(len(articles)) if k not in set(new.tolist())]
+        grouped = near_duplicates([texts_of[k] for k in stored], sigs[stored])
+        at = {texts_of[k].article_id: k for k in range(len(articles))}
+        linked = [(at[copy], at[of]) for copy, of in grouped.items()]
+        online = near_duplicates(texts_of, sigs, None, None, new_candidates(sigs, new), linked)
+        assert online == everything and any(at[of] in new for of in online.values())
 
 
 def test_rewrite_is_told_from_an_independent_report():

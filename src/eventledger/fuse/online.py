@@ -1,14 +1,17 @@
 """Online corpus passes: placing a few new articles among the stored answers.
 
 A full corpus pass answers anew for the whole store, and its answers do not depend on
-the order articles came in. At 10k articles it takes half a minute, as long as parsing a
-hundred articles, so a run that adds a day's news would cost twice its parsing. An
-online pass (`corpus_stage(store, online=True)`) still finds copies, stories and dates
-over the whole store (they are cheap), but places only the new articles' mentions: into
-the fused events as stored (`placements`), clustering again only those they can reach
-(`replayed`), and onto the canonical entities as stored (`Online`). Where a full pass
-would have decided otherwise, because a new mention is the better founder of an event or
-a name, the online answer stands until the next full pass; `corpus_pass` keeps those
+the order articles came in. At 10k articles it takes most of a minute, as long as
+parsing a hundred articles, so a run that adds a day's news would cost twice its
+parsing. An online pass (`corpus_stage(store, online=True)`, `online_events_pass`)
+costs what the new articles reach instead: their copies, found exactly from their
+signatures and the stored copy groups; their stories, joined to the stored ones
+(`join_stories`); copies, rewrites and dates again in the stories they touch; their
+mentions placed into the fused events as stored (`placements`), clustering again only
+those they can reach (`replayed`, read by the block keys they are filed under); and
+onto the canonical entities as stored (`Online`). Where a full pass would have decided
+otherwise (a story it would group apart, a new mention the better founder of an event
+or a name) the online answer stands until the next full pass; `corpus_pass` keeps those
 answers few.
 """
 

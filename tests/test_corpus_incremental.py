@@ -12,7 +12,13 @@ import numpy as np
 import pytest
 from conftest import SAMPLES, SEEDS, cli, read_jsonl
 
-from eventledger.fuse.stories import BANDS, StoryText, dated_candidates
+from eventledger.fuse.stories import (
+    BANDS,
+    StoryText,
+    dated_candidates,
+    dated_candidates_of,
+    join_stories,
+)
 
 EXPORTS = ("articles", "events", "entities", "stories", "fused_events")
 RUN_FIELDS = {"run_id"}
@@ -82,6 +88,27 @@ def test_story_candidates_are_every_date_compatible_pair_sharing_a_band():
             if shares and sigs[i].any() and sigs[j].any() and a[:size] == b[:size]:
                 expected.add((i, j))
     assert {tuple(p) for p in dated_candidates(items, sigs).tolist()} == expected
+    new = np.array([3, 50, 149])  # an online pass's candidates: those holding a new article
+    held = {p for p in expected if set(p) & set(new.tolist())}
+    assert {tuple(p) for p in dated_candidates_of(items, sigs, new).tolist()} == held
+
+
+def test_new_articles_join_the_stored_stories_they_link_to():
+    """Online: a new article joins its copy's story, or the stored stories it scores
+    close to (merging two it links), or stands alone; stored stories keep their ids."""
+    ids = ["s1", "s2", "s3", "a0", "n1", "n2", "n3", "n4"]
+    items = [StoryText(i, "2023-09-20", "day") for i in ids]
+    items[4].original = "s3"  # n1 copies s3
+    placed = ["story-s1", "story-s1", "story-s3", None, None, None, None, None]
+    pairs = np.array([[0, 3], [1, 6], [2, 6], [0, 7], [5, 7]])
+    scores = np.array([0.5, 0.4, 0.35, 0.1, 0.6])  # n4 is close to n2, not to s1
+    bars = np.array([0.3, 0.3, 0.3] + [np.nan] * 5)  # the stored articles' nearest
+    story, _ = join_stories(items, placed, pairs, scores, bars)
+    # a0 joins s1's story (not renamed after a0), n1 its copy's, n3 links both: merged
+    assert {story[i] for i in ("s1", "s2", "s3", "a0", "n1", "n3")} == {"story-s1"}
+    assert story["n2"] == story["n4"] == "story-n2"  # new together, apart from the stored
+    items[7].published = "2023-11-01"  # n4 weeks after n2: too far apart for one story
+    assert join_stories(items, placed, pairs, scores, bars)[0]["n4"] == "story-n4"
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="no shared seeds/")

@@ -101,7 +101,17 @@ def find_duplicates(
     candidate pairs checked before (`near_duplicates`)."""
     texts = [Text(a["article_id"], a["text"], rank(a)) for a in articles]
     shingle = Shingler()
-    sigs = np.zeros((len(texts), NUM_PERM), dtype=np.uint32)
+    sigs = minhash_signatures(articles, shingle, cache)
+    found = near_duplicates(texts, sigs, shingle, verdicts)
+    return {copy: (original, "copy") for copy, original in found.items()}
+
+
+def minhash_signatures(
+    articles: list[dict], shingle: Shingler, cache: dict[str, dict] | None = None
+) -> np.ndarray:
+    """Each article's MinHash signature, a row each: cached (`minhash`, bytes, taken
+    from the article) or made anew from its text and put into `cache` by article id."""
+    sigs = np.zeros((len(articles), NUM_PERM), dtype=np.uint32)
     for k, a in enumerate(articles):
         if a.get("minhash") is not None:
             sigs[k] = np.frombuffer(a.pop("minhash"), dtype=np.uint32)
@@ -109,8 +119,7 @@ def find_duplicates(
             sigs[k] = article_signature(a["text"], shingle)
             if cache is not None:
                 cache.setdefault(a["article_id"], {})["minhash"] = sigs[k].tobytes()
-    found = near_duplicates(texts, sigs, shingle, verdicts)
-    return {copy: (original, "copy") for copy, original in found.items()}
+    return sigs
 
 
 def article_terms(article: dict, cache: dict[str, dict]) -> tuple[str, bytes]:

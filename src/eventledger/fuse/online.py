@@ -40,16 +40,10 @@ from eventledger.fuse.corpus import (
     file_fused,
     find_rewrites,
     keep_fresh,
+    minhash_signatures,
     rank,
 )
-from eventledger.fuse.dedup import (
-    NUM_PERM,
-    Shingler,
-    Text,
-    article_signature,
-    near_duplicates,
-    new_candidates,
-)
+from eventledger.fuse.dedup import Shingler, Text, near_duplicates, new_candidates
 from eventledger.fuse.entities import People, Tally
 from eventledger.fuse.events import (
     PRESUPPOSED_BY,
@@ -311,13 +305,7 @@ def online_copies(
     """{copy id: original id} over the whole store, from the candidates holding a new
     article and the copies stored; texts are read only for the pairs never checked."""
     shingle = Shingler()
-    sigs = np.zeros((len(articles), NUM_PERM), dtype=np.uint32)
-    for k, a in enumerate(articles):
-        if a.get("minhash") is not None:
-            sigs[k] = np.frombuffer(a.pop("minhash"), dtype=np.uint32)
-        else:
-            sigs[k] = article_signature(a["text"], shingle)
-            fresh.setdefault(a["article_id"], {})["minhash"] = sigs[k].tobytes()
+    sigs = minhash_signatures(articles, shingle, fresh)
     checked = verdicts.setdefault("copy", Verdicts())
     pairs = new_candidates(sigs, new)
     texts = [Text(a["article_id"], a.get("text"), rank(a)) for a in articles]

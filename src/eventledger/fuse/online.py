@@ -65,7 +65,6 @@ from eventledger.fuse.stories import (
     cosines,
     dated_candidates_of,
     join_stories,
-    rarity,
     top_term_signatures,
 )
 from eventledger.store.duck import FusedRows
@@ -370,12 +369,9 @@ def online_stories(
     scores = cosines(vectors.matrix, np.vectorize(at.get, otypes=[np.int64])(pairs))
     placed = [a["placed_story"] for a in articles]
     story_of, found = join_stories(items, placed, pairs, scores, bars)
-    words = sorted(added)
-    rare = [stats.rarity[w] if w in stats.rarity else rarity(w) for w in words]
     ids = [articles[k]["article_id"] for k in new.tolist()]
-    df = np.array([added[w] for w in words], dtype=np.int64)
-    rare = np.array(rare, dtype=np.float64)
-    return story_of, StoryIndex(words, df, rare, ids, sigs[new], found[new])
+    df = np.array([added[w] for w in own.words], dtype=np.int64)  # what the new ones add
+    return story_of, StoryIndex(own.words, df, own.rarity, ids, sigs[new], found[new])
 
 
 def reachable(

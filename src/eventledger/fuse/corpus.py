@@ -521,7 +521,7 @@ def events_pass(
     clock.lap("rewrites")
     story_dates = date_stories(result, articles, events)
     clock.lap("dates")
-    info = article_infos(articles, result, story_dates)
+    info = article_infos(articles, result.story_of, result.duplicates, story_dates)
     result.fused = FusedRows() if compact else []
     file_fused(result, fused_events(events, info), events, info, compact)
     clock.lap("fusion")
@@ -556,14 +556,17 @@ def date_stories(result: CorpusResult, articles: list[dict], events: list[dict])
 
 
 def article_infos(
-    articles: list[dict], result: CorpusResult, story_dates: dict[str, str | None]
+    articles: list[dict],
+    story_of: dict[str, str],
+    duplicates: dict[str, tuple[str, str]],
+    story_dates: dict[str, str | None],
 ) -> dict[str, ArticleInfo]:
     return {
         a["article_id"]: ArticleInfo(
-            story_id=result.story_of[a["article_id"]],
-            original=result.duplicates.get(a["article_id"], (a["article_id"],))[0],
+            story_id=story_of[a["article_id"]],
+            original=duplicates.get(a["article_id"], (a["article_id"],))[0],
             source=a.get("source") or a.get("url") or a.get("source_path"),
-            story_date=story_dates[result.story_of[a["article_id"]]],
+            story_date=story_dates[story_of[a["article_id"]]],
         )
         for a in articles
     }

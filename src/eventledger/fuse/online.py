@@ -33,6 +33,7 @@ from eventledger.coder import coder_version, fingerprint
 from eventledger.fuse.corpus import (
     Clock,
     CorpusResult,
+    article_infos,
     article_terms,
     cache_version,
     common_date,
@@ -266,20 +267,12 @@ def online_events_pass(
             members[story_of[a["article_id"]]].append(a["published"])
     story_dates.update({story: common_date(dates) for story, dates in members.items()})
     clock.lap("dates")
-    info = {}
-    for a in articles:
-        aid = a["article_id"]
-        original = (
-            result.duplicates.get(aid, (aid,))[0]
-            if aid in result.article_scope
-            else a["placed_original"] or aid
-        )
-        info[aid] = ArticleInfo(
-            story_of[aid],
-            original,
-            a.get("source") or a.get("url") or a.get("source_path"),
-            story_dates[story_of[aid]],
-        )
+    stood = {  # the copies and rewrites of untouched stories, as stored
+        a["article_id"]: (a["placed_original"], a["placed_kind"])
+        for a in articles
+        if a["placed_original"] and a["article_id"] not in result.article_scope
+    }
+    info = article_infos(articles, story_of, {**stood, **result.duplicates}, story_dates)
     events = reachable(store, events, touched, result, info)
     placed, stand = placements(touched, events, result)
     again, kept = replayed(events, placed, stand, info)

@@ -50,7 +50,7 @@ def corpus_stage(store, online: bool = False, keep_model: bool = False) -> Corpu
         }
         if online:
             result, articles = online_events_pass(store, verdicts, store.write_cache)
-            new = set(result.index.ids)  # the articles it placed
+            new = {a["article_id"] for a in articles if a["placed_story"] is None}
         else:
             articles, events = store.corpus_inputs(cache_version())
             result = events_pass(

@@ -745,17 +745,24 @@ class Store:
         articles holds them twice over, and its allocator keeps the memory after."""
         columns = as_coded("articles", ARTICLE_INPUTS[:-3], "a.")
         columns += ["c.minhash", "c.terms", "c.counts"]
+        return self._coded_articles(ARTICLE_INPUTS, columns, cache_version), self.coded_events()
+
+    def _coded_articles(
+        self, names: tuple[str, ...], columns: list[str], cache_version: str | None, join: str = ""
+    ) -> list[dict]:
+        """The coded articles as dicts of `names` (`columns`, SQL over the articles `a`,
+        their `article_cache` row `c` of `cache_version`, and what `join` adds)."""
         articles = [
-            dict(zip(ARTICLE_INPUTS, row, strict=True))
+            dict(zip(names, row, strict=True))
             for row in self._stream(
                 f"SELECT {', '.join(columns)} FROM articles a"
                 " LEFT JOIN article_cache c ON c.article_id = a.article_id AND c.version = $v"
-                " WHERE status = 'ok'",
+                f" {join} WHERE status = 'ok'",
                 {"v": cache_version},
             )
         ]
         articles.sort(key=itemgetter("article_id"))
-        return articles, self.coded_events()
+        return articles
 
     def online_articles(self, cache_version: str) -> list[dict]:
         """Coded articles for an online pass, light: what placing the new ones needs of
@@ -779,18 +786,8 @@ class Store:
             f"CASE WHEN {missing} THEN c.terms END",
             f"CASE WHEN {missing} THEN c.counts END",
         ]
-        articles = [
-            dict(zip(names, row, strict=True))
-            for row in self._stream(
-                f"SELECT {', '.join(columns)} FROM articles a"
-                " LEFT JOIN article_cache c ON c.article_id = a.article_id AND c.version = $v"
-                " LEFT JOIN story_signatures s ON s.article_id = a.article_id"
-                " WHERE status = 'ok'",
-                {"v": cache_version},
-            )
-        ]
-        articles.sort(key=itemgetter("article_id"))
-        return articles
+        signed = "LEFT JOIN story_signatures s ON s.article_id = a.article_id"
+        return self._coded_articles(names, columns, cache_version, signed)
 
     def article_texts(self, article_ids: list[str]) -> dict[str, str]:
         return dict(
